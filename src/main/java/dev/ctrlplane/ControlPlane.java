@@ -1,0 +1,178 @@
+package dev.ctrlplane;
+
+import dev.ctrlplane.audit.RefusalRecorder;
+import dev.ctrlplane.bus.BusClient;
+import dev.ctrlplane.cluster.ClusterFactory;
+import dev.ctrlplane.config.CtrlplaneConfig;
+import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.http.ApiVerticle;
+import dev.ctrlplane.http.BearerAuth;
+import dev.ctrlplane.http.Gateway;
+import dev.ctrlplane.http.Readiness;
+import dev.ctrlplane.instance.InstanceRuntime;
+import dev.ctrlplane.instance.InstanceService;
+import dev.ctrlplane.instance.InstanceStore;
+import dev.ctrlplane.instance.InstanceVerticle;
+import dev.ctrlplane.provider.Provider;
+import dev.ctrlplane.provider.Providers;
+import dev.ctrlplane.provider.noop.NoopProvider;
+import dev.ctrlplane.provider.process.ProcessProvider;
+import dev.ctrlplane.provider.process.ProcessProviderConfig;
+import dev.ctrlplane.store.Migrations;
+import dev.ctrlplane.store.StorePool;
+import dev.ctrlplane.store.Transactions;
+import dev.ctrlplane.tenant.Tenancy;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of ctrlplane, wired: Vert.x (clustered or not), the store, the providers, the feature verticles and the
+ * HTTP edge. {@link #start} is what {@code ctrlplane serve} runs; tests start nodes the same way.
+ */
+public final class ControlPlane {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final CtrlplaneConfig config;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Providers providers;
+  private final InstanceRuntime runtime;
+  private final int httpPort;
+
+  private ControlPlane(CtrlplaneConfig config, Vertx vertx, Pool pool, Providers providers, InstanceRuntime runtime,
+      int httpPort) {
+    this.config = config;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.providers = providers;
+    this.runtime = runtime;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Starts a node on the PostgreSQL at {@code storeUrl} with the given (resolved) configuration: the JWT secret must
+   * be set, the store running.
+   */
+  public static Future<ControlPlane> start(CtrlplaneConfig config, String storeUrl) {
+    return createVertx(config).compose(vertx -> wire(vertx, config, storeUrl)
+        .onFailure(failed -> vertx.close()));
+  }
+
+  private static Future<Vertx> createVertx(CtrlplaneConfig config) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true));
+    return config.cluster().enabled()
+        ? ClusterFactory.clusteredVertx(options, config.cluster())
+        : Future.succeededFuture(Vertx.vertx(options));
+  }
+
+  private static Future<ControlPlane> wire(Vertx vertx, CtrlplaneConfig config, String storeUrl) {
+    Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
+    Transactions transactions = new Transactions(pool, new EventPublisher(vertx.eventBus()), config.nodeName());
+    ProcessProvider process = new ProcessProvider(vertx, processConfig(config));
+    List<Provider> enabled = new ArrayList<>(List.of(process));
+    if (config.provider().noopEnabled()) {
+      enabled.add(new NoopProvider());
+    }
+    Providers providers = new Providers(config.provider().defaultName(), enabled);
+    InstanceStore instances = new InstanceStore(pool);
+    InstanceRuntime runtime = new InstanceRuntime(vertx, instances, transactions, providers, config.nodeName());
+    InstanceService instanceService = new InstanceService(instances, transactions,
+        new Tenancy(config.tenancy()), providers, runtime);
+    RefusalRecorder refusals = new RefusalRecorder(transactions);
+    JWTAuth jwt = Auth.jwt(vertx, config.auth());
+    Gateway gateway = new Gateway(new BusClient(vertx, config.http().requestTimeout()));
+    int instancesPerLoop = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return new Migrations(pool).migrate()
+        .compose(applied -> process.ready())
+        .compose(ready -> deploy(vertx, () -> new InstanceVerticle(instanceService, runtime, refusals), instancesPerLoop))
+        .compose(deployed -> deployApi(vertx, config, gateway, new BearerAuth(jwt), new Readiness(vertx, pool)))
+        .map(port -> {
+          ControlPlane node = new ControlPlane(config, vertx, pool, providers, runtime, port);
+          runtime.reconcileNode().onFailure(f -> LOG.warn("reconcile at start-up failed: {}", f.getMessage()));
+          LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
+              config.http().host(), port, config.cluster().enabled() ? "on" : "off");
+          return node;
+        });
+  }
+
+  /** Deploys the edge on every event loop, sharing one port (a configured 0 becomes the first instance's port). */
+  private static Future<Integer> deployApi(Vertx vertx, CtrlplaneConfig config, Gateway gateway, BearerAuth auth,
+      Readiness readiness) {
+    var http = config.http();
+    ApiVerticle first = new ApiVerticle(new ApiVerticle.Settings(http.host(), http.port(), http.bodyLimit(), gateway,
+        auth, readiness));
+    return vertx.deployVerticle(first).compose(id -> {
+      int port = first.actualPort();
+      var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness);
+      return deploy(vertx, () -> new ApiVerticle(settings), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE - 1).map(port);
+    });
+  }
+
+  private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> verticle, int instances) {
+    if (instances <= 0) {
+      return Future.succeededFuture("");
+    }
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances));
+  }
+
+  private static ProcessProviderConfig processConfig(CtrlplaneConfig config) {
+    var p = config.provider();
+    ProcessProviderConfig defaults = ProcessProviderConfig.defaults(p.imagesDir(), config.dataDir().resolve("replicas"));
+    return new ProcessProviderConfig(p.imagesDir(), defaults.runDir(), p.stopGrace(), p.startTimeout(),
+        defaults.restartBackoffMin(), defaults.restartBackoffMax(), p.maxRestarts(), p.restartWindow());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String nodeName() {
+    return config.nodeName();
+  }
+
+  public Providers providers() {
+    return providers;
+  }
+
+  public InstanceRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * Stops this node. Replicas keep running (the next start adopts them), the way a Nomad client restart leaves its
+   * tasks alone; stopping them is an API call, not a side effect of maintenance.
+   */
+  public Future<Void> close() {
+    Future<Void> detached = providers.all().stream()
+        .filter(p -> p instanceof ProcessProvider)
+        .map(p -> ((ProcessProvider) p).detach())
+        .findFirst()
+        .orElse(Future.succeededFuture());
+    return detached.recover(f -> Future.succeededFuture())
+        .compose(v -> pool.close())
+        .eventually(vertx::close);
+  }
+}

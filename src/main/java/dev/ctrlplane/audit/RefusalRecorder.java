@@ -1,0 +1,51 @@
+package dev.ctrlplane.audit;
+
+import dev.ctrlplane.bus.ApiException;
+import dev.ctrlplane.bus.BusDispatcher;
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.bus.Envelope;
+import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.store.Audits;
+import dev.ctrlplane.store.Transactions;
+import dev.ctrlplane.tenant.QuotaExceededException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Audits refused mutating calls in a transaction of their own (the refused change rolled back): 403 as
+ * {@code denied}, 409 and 429 as {@code failed}. A quota refusal is also announced as {@code quota.exceeded}.
+ */
+public final class RefusalRecorder implements BusDispatcher.RefusalListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RefusalRecorder.class);
+
+  private final Transactions transactions;
+
+  public RefusalRecorder(Transactions transactions) {
+    this.transactions = transactions;
+  }
+
+  @Override
+  public void refused(Call call, String resource, ApiException error) {
+    String tenantId = tenantOf(call, error);
+    String outcome = error.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
+    JsonObject details = new JsonObject().put("code", error.code().code()).put("message", error.getMessage());
+    transactions.run(call, tx -> {
+      tx.audit(Audits.entry(call, tenantId, resource, Envelope.id(call), call.action(), outcome, details));
+      if (error instanceof QuotaExceededException quota) {
+        tx.emit(EventType.QUOTA_EXCEEDED, tenantId, null, tenantId, quota.details()
+            .put("resource", resource).put("action", call.action()));
+      }
+      return io.vertx.core.Future.succeededFuture();
+    }).onFailure(failure -> LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage()));
+  }
+
+  private static String tenantOf(Call call, ApiException error) {
+    if (error instanceof QuotaExceededException quota) {
+      return quota.tenantId();
+    }
+    Object named = Envelope.body(call).getValue("tenant_id");
+    return named instanceof String tenant && call.principal().isAdmin() ? tenant : call.principal().tenantId();
+  }
+}

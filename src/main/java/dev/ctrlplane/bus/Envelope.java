@@ -1,0 +1,56 @@
+package dev.ctrlplane.bus;
+
+import dev.ctrlplane.validation.Fields;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": n}}.
+ * The HTTP side builds it from the request; feature services read it through these helpers.
+ */
+public final class Envelope {
+
+  public static final String ID = "id";
+  public static final String QUERY = "query";
+  public static final String BODY = "body";
+  public static final String IF_MATCH = "if_match";
+
+  private Envelope() {}
+
+  public static String id(Call call) {
+    return call.body().getString(ID);
+  }
+
+  public static JsonObject body(Call call) {
+    return call.body().getJsonObject(BODY, new JsonObject());
+  }
+
+  /** Query parameters: single values as strings; repeatable ones (label) as arrays of strings. */
+  public static JsonObject query(Call call) {
+    return call.body().getJsonObject(QUERY, new JsonObject());
+  }
+
+  public static Integer ifMatch(Call call) {
+    return call.body().getInteger(IF_MATCH);
+  }
+
+  public static String tenantIdOf(JsonObject body) {
+    return Fields.optionalString(body, "tenant_id", "tenant_id", 1, 64).orElse(null);
+  }
+
+  /** {@code label=k=v} parameters (repeatable) as one JSON object every match must contain. */
+  public static JsonObject labelFilter(JsonObject query) {
+    JsonObject labels = new JsonObject();
+    Object raw = query.getValue("label");
+    JsonArray values = raw instanceof JsonArray array ? array : raw == null ? new JsonArray() : new JsonArray().add(raw);
+    for (Object value : values) {
+      String text = String.valueOf(value);
+      int eq = text.indexOf('=');
+      if (eq <= 0) {
+        throw ApiException.invalidField("label", "must be key=value, got '" + text + "'");
+      }
+      labels.put(text.substring(0, eq), text.substring(eq + 1));
+    }
+    return labels;
+  }
+}

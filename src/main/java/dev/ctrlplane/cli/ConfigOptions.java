@@ -1,0 +1,29 @@
+package dev.ctrlplane.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.ctrlplane.config.CtrlplaneConfig;
+import dev.ctrlplane.config.JwtSecrets;
+import dev.ctrlplane.config.Settings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** The options every command shares: the config file and {@code --set key=value} overrides. */
+final class ConfigOptions {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: ./conf/ctrlplane.yaml if present)")
+  Path file = Path.of("conf", "ctrlplane.yaml");
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set http.port=9090")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** The validated configuration with the JWT secret resolved; the log level applied. */
+  CtrlplaneConfig load() {
+    CtrlplaneConfig config = CtrlplaneConfig.from(Settings.load(file, System.getenv(), overrides));
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.toLevel(config.logLevel()));
+    return JwtSecrets.resolve(config);
+  }
+}

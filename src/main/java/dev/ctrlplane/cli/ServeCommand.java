@@ -1,0 +1,50 @@
+package dev.ctrlplane.cli;
+
+import dev.ctrlplane.ControlPlane;
+import dev.ctrlplane.config.CtrlplaneConfig;
+import dev.ctrlplane.store.EmbeddedPostgresServer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ctrlplane serve}: runs a node until SIGTERM/SIGINT. */
+@Command(name = "serve", description = "Run a ctrlplane node (embedded PostgreSQL unless store.url is set).")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Mixin
+  ConfigOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    CtrlplaneConfig config = options.load();
+    EmbeddedPostgresServer embedded = config.store().embedded()
+        ? EmbeddedPostgresServer.start(config.dataDir().resolve("pg"), config.store().embeddedPort())
+        : null;
+    String url = embedded != null ? embedded.url() : config.store().url();
+    ControlPlane node;
+    try {
+      node = ControlPlane.start(config, url).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("ctrlplane: shutdown was not clean: " + e.getMessage());
+      } finally {
+        if (embedded != null) {
+          embedded.close();
+        }
+        stopped.countDown();
+      }
+    }, "ctrlplane-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

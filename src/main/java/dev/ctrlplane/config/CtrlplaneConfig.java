@@ -1,0 +1,185 @@
+package dev.ctrlplane.config;
+
+import dev.ctrlplane.tenant.Quota;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The whole configuration, typed and validated once at start-up. */
+public record CtrlplaneConfig(
+    String nodeName,
+    HttpConfig http,
+    Path dataDir,
+    StoreConfig store,
+    AuthConfig auth,
+    ProviderConfig provider,
+    ClusterConfig cluster,
+    TenancyConfig tenancy,
+    String logLevel) {
+
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  public static CtrlplaneConfig from(Settings s) {
+    HttpConfig http = HttpConfig.from(s);
+    Path dataDir = Path.of(s.string("data.dir")).toAbsolutePath().normalize();
+    String logLevel = s.string("log.level").toUpperCase();
+    if (!LOG_LEVELS.contains(logLevel)) {
+      throw ConfigException.invalid("log.level", logLevel, "expected one of " + LOG_LEVELS);
+    }
+    return new CtrlplaneConfig(
+        nodeName(s, http.port()),
+        http,
+        dataDir,
+        StoreConfig.from(s),
+        AuthConfig.from(s),
+        ProviderConfig.from(s),
+        ClusterConfig.from(s),
+        TenancyConfig.from(s),
+        logLevel);
+  }
+
+  public CtrlplaneConfig withAuth(AuthConfig newAuth) {
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, logLevel);
+  }
+
+  private static String nodeName(Settings s, int httpPort) {
+    String name = s.string("node.name");
+    if (name.isEmpty()) {
+      return hostname() + "-" + httpPort;
+    }
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+      throw ConfigException.invalid("node.name", name, "expected 1-63 letters, digits, '.', '_' or '-'");
+    }
+    return name;
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+    } catch (UnknownHostException e) {
+      return "node";
+    }
+  }
+
+  /** HTTP listener settings. */
+  public record HttpConfig(String host, int port, int bodyLimit, java.time.Duration requestTimeout) {
+    static HttpConfig from(Settings s) {
+      return new HttpConfig(
+          s.string("http.host"),
+          s.integer("http.port", 0, 65535),
+          s.integer("http.body_limit", 1024, 64 * 1024 * 1024),
+          s.duration("http.request_timeout"));
+    }
+  }
+
+  /** Where tenants' state lives: an embedded PostgreSQL when {@code url} is empty. */
+  public record StoreConfig(String url, int poolSize, int embeddedPort) {
+    static StoreConfig from(Settings s) {
+      String url = s.string("store.url");
+      if (!url.isEmpty() && !url.matches("postgres(ql)?://.+")) {
+        throw ConfigException.invalid("store.url", "<hidden>", "expected postgresql://user:password@host:port/database");
+      }
+      return new StoreConfig(url, s.integer("store.pool_size", 1, 512), s.integer("store.embedded_port", 0, 65535));
+    }
+
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  /** Bearer-token verification. */
+  public record AuthConfig(String secret, String algorithm, String publicKey, String issuer, String audience) {
+    static AuthConfig from(Settings s) {
+      String secret = s.string("auth.jwt.secret");
+      if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+        throw ConfigException.invalid("auth.jwt.secret", "<hidden>", "expected at least 32 bytes");
+      }
+      String algorithm = s.string("auth.jwt.algorithm").toUpperCase();
+      if (!List.of("HS256", "RS256", "ES256").contains(algorithm)) {
+        throw ConfigException.invalid("auth.jwt.algorithm", algorithm, "expected HS256, RS256 or ES256");
+      }
+      String publicKey = s.string("auth.jwt.public_key");
+      if (!algorithm.equals("HS256") && publicKey.isEmpty()) {
+        throw ConfigException.invalid("auth.jwt.public_key", "", "required when auth.jwt.algorithm is " + algorithm);
+      }
+      return new AuthConfig(secret, algorithm, publicKey, s.string("auth.jwt.issuer"), s.string("auth.jwt.audience"));
+    }
+
+    public AuthConfig withSecret(String generated) {
+      return new AuthConfig(generated, algorithm, publicKey, issuer, audience);
+    }
+  }
+
+  /** Providers: the default one, the process provider's settings, the benchmark-only noop provider. */
+  public record ProviderConfig(
+      String defaultName,
+      Path imagesDir,
+      java.time.Duration stopGrace,
+      java.time.Duration startTimeout,
+      int maxRestarts,
+      java.time.Duration restartWindow,
+      boolean noopEnabled) {
+    static ProviderConfig from(Settings s) {
+      String defaultName = s.string("provider.default");
+      boolean noop = s.bool("provider.noop.enabled");
+      if (!defaultName.equals("process") && !(defaultName.equals("noop") && noop)) {
+        throw ConfigException.invalid("provider.default", defaultName, "expected process (or noop with provider.noop.enabled)");
+      }
+      return new ProviderConfig(
+          defaultName,
+          Path.of(s.string("provider.process.images_dir")).toAbsolutePath().normalize(),
+          s.duration("provider.process.stop_grace"),
+          s.duration("provider.process.start_timeout"),
+          s.integer("provider.process.max_restarts", 0, 1000),
+          s.duration("provider.process.restart_window"),
+          noop);
+    }
+  }
+
+  /** Clustered mode: Hazelcast TCP-IP join over the configured members. */
+  public record ClusterConfig(boolean enabled, String host, int port, List<String> members, int busPort) {
+    static ClusterConfig from(Settings s) {
+      List<String> members = s.list("cluster.members");
+      for (String member : members) {
+        if (!member.matches("[A-Za-z0-9.\\-\\[\\]:]+(:\\d{1,5})?")) {
+          throw ConfigException.invalid("cluster.members", member, "expected host:port entries separated by commas");
+        }
+      }
+      return new ClusterConfig(
+          s.bool("cluster.enabled"),
+          s.string("cluster.host"),
+          s.integer("cluster.port", 1, 65535),
+          members,
+          s.integer("cluster.bus_port", 0, 65535));
+    }
+  }
+
+  /** Tenant plans and their default quotas. */
+  public record TenancyConfig(String defaultPlan, Map<String, Quota> plans) {
+    static TenancyConfig from(Settings s) {
+      Map<String, Quota> plans = new LinkedHashMap<>();
+      for (String plan : s.children("quota.plans")) {
+        String p = "quota.plans." + plan + ".";
+        plans.put(plan, new Quota(
+            s.integer(p + "max_instances", 0, Integer.MAX_VALUE),
+            s.integer(p + "max_cpu_millis", 0, Integer.MAX_VALUE),
+            s.integer(p + "max_memory_mb", 0, Integer.MAX_VALUE),
+            s.integer(p + "max_domains", 0, Integer.MAX_VALUE),
+            s.integer(p + "max_secrets", 0, Integer.MAX_VALUE)));
+      }
+      String defaultPlan = s.string("tenants.default_plan");
+      if (!plans.containsKey(defaultPlan)) {
+        throw ConfigException.invalid("tenants.default_plan", defaultPlan, "expected one of " + plans.keySet());
+      }
+      return new TenancyConfig(defaultPlan, Map.copyOf(plans));
+    }
+
+    public Quota quotaOf(String plan) {
+      return plans.getOrDefault(plan, plans.get(defaultPlan));
+    }
+  }
+}

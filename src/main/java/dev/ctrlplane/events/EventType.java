@@ -1,0 +1,62 @@
+package dev.ctrlplane.events;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of lifecycle events: the single source of truth for their names, bus addresses and meaning. Every
+ * event is stored (outbox) and, after its change commits, published to {@link #FIREHOSE} and to {@link #address()}.
+ * {@code data} is the resource as the API shows it, unless the description says otherwise.
+ */
+public enum EventType {
+  INSTANCE_CREATED("instance.created", "an instance was accepted; provisioning starts"),
+  INSTANCE_RUNNING("instance.running", "every replica of the instance is up"),
+  INSTANCE_STOPPED("instance.stopped", "the instance's replicas were stopped"),
+  INSTANCE_FAILED("instance.failed", "the provider could not run the instance; see status_message"),
+  INSTANCE_SCALED("instance.scaled", "the instance's resources or replica count changed"),
+  INSTANCE_SUSPENDED("instance.suspended", "the instance was suspended (by request, or with its tenant)"),
+  INSTANCE_UNSUSPENDED("instance.unsuspended", "the instance was unsuspended and is starting"),
+  INSTANCE_UPDATED("instance.updated", "name, labels or env changed"),
+  INSTANCE_DELETED("instance.deleted", "the instance and everything it owned are gone"),
+  INSTANCE_STATE_CHANGED("instance.state_changed", "any state change; data has from, to and the instance"),
+  TENANT_CREATED("tenant.created", "a tenant was created"),
+  TENANT_UPDATED("tenant.updated", "a tenant's name, plan, metadata or quota changed"),
+  TENANT_SUSPENDED("tenant.suspended", "a tenant became read-only and its instances are being suspended"),
+  TENANT_UNSUSPENDED("tenant.unsuspended", "a tenant is active again and its suspended instances resume"),
+  TENANT_DELETED("tenant.deleted", "a tenant was deleted"),
+  QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
+
+  /** Every event is also published here. */
+  public static final String FIREHOSE = "ctrlplane.events";
+
+  private static final Map<String, EventType> BY_NAME =
+      Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));
+
+  private final String type;
+  private final String description;
+
+  EventType(String type, String description) {
+    this.type = type;
+    this.description = description;
+  }
+
+  /** The dotted name, e.g. {@code instance.created}. */
+  public String type() {
+    return type;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The bus address of this type alone, e.g. {@code ctrlplane.events.instance.created}. */
+  public String address() {
+    return FIREHOSE + "." + type;
+  }
+
+  public static EventType of(String type) {
+    return BY_NAME.get(type);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ctrlplane.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The HTTP edge: request ids, body limit, bearer auth, the /v1 routes (each one bus request to a feature), the
+ * operations endpoints, and the one failure handler that shapes every error.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  /** What the edge needs, built once per node and shared by its instances. */
+  public record Settings(String host, int port, int bodyLimit, Gateway gateway, BearerAuth auth, Readiness readiness) {}
+
+  private final Settings settings;
+  private HttpServer server;
+
+  public ApiVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    InstanceWaiters waiters = new InstanceWaiters(vertx);
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::handle);
+    mountOperations(router);
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
+    router.route("/v1/*").handler(settings.auth()::handle);
+    new InstanceRoutes(settings.gateway(), waiters).mount(router);
+    router.route().failureHandler(ErrorResponses::handle);
+    router.errorHandler(404, ErrorResponses::handle);
+    router.errorHandler(405, ErrorResponses::handle);
+    router.errorHandler(500, ErrorResponses::handle);
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setIdleTimeout(120).setTcpNoDelay(true);
+    return waiters.start()
+        .compose(ready -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(listening -> server = listening);
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void mountOperations(Router router) {
+    router.get("/healthz").handler(ctx -> Gateway.respond(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> settings.readiness().check().onSuccess(checks ->
+        Gateway.respond(ctx, Readiness.ready(checks) ? 200 : 503,
+            checks.put("status", Readiness.ready(checks) ? "ready" : "not ready"))));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+  }
+}

@@ -1,0 +1,85 @@
+package dev.ctrlplane.http;
+
+import dev.ctrlplane.bus.ApiException;
+import dev.ctrlplane.bus.ErrorCode;
+import dev.ctrlplane.bus.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Verifies {@code Authorization: Bearer <JWT>} (SPEC §3): signature, {@code exp} (required), and iss/aud when
+ * configured by the JWTAuth options. The principal is kept on the routing context for the routes.
+ */
+public final class BearerAuth {
+
+  private static final String KEY = "principal";
+  private static final String TENANT_CLAIM = "tenant_id";
+
+  private final JWTAuth jwt;
+
+  public BearerAuth(JWTAuth jwt) {
+    this.jwt = jwt;
+  }
+
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      ErrorResponses.send(ctx, unauthorized("missing bearer token"));
+      return;
+    }
+    verify(header.substring(7).trim()).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.put(KEY, done.result());
+        ctx.next();
+      } else {
+        ErrorResponses.send(ctx, done.cause() instanceof ApiException api ? api : unauthorized("invalid token"));
+      }
+    });
+  }
+
+  public Future<Principal> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(invalid -> Future.failedFuture(unauthorized("invalid, expired or wrongly signed token")))
+        .map(user -> principalOf(claimsOf(user)));
+  }
+
+  /** Vert.x keeps the decoded claims as the user's "accessToken" attribute; its principal holds the raw token. */
+  private static JsonObject claimsOf(io.vertx.ext.auth.User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken");
+    return claims != null ? claims : user.principal();
+  }
+
+  public static Principal of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  static Principal principalOf(JsonObject claims) {
+    if (!(claims.getValue("exp") instanceof Number)) {
+      throw unauthorized("token has no exp claim");
+    }
+    String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
+    if (subject == null) {
+      throw unauthorized("token has no sub claim");
+    }
+    Set<String> roles = new HashSet<>();
+    if (claims.getValue("roles") instanceof JsonArray array) {
+      array.forEach(role -> roles.add(String.valueOf(role)));
+    }
+    String tenantId = claims.getValue(TENANT_CLAIM) instanceof String t && !t.isBlank() ? t : null;
+    Principal principal = new Principal(subject, tenantId, roles);
+    if (tenantId == null && !principal.isAdmin()) {
+      throw unauthorized("token has no tenant_id claim");
+    }
+    return principal;
+  }
+
+  private static ApiException unauthorized(String message) {
+    return new ApiException(ErrorCode.UNAUTHORIZED, message);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.ctrlplane.http;
+
+import dev.ctrlplane.bus.ApiException;
+import dev.ctrlplane.bus.BusClient;
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.bus.Envelope;
+import dev.ctrlplane.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * Turns an HTTP request into one bus command (the {@link Envelope}) and its reply into the HTTP response. Routes
+ * only say which address and action, and which status a success gets.
+ */
+public final class Gateway {
+
+  /** Query parameters that may repeat and travel as arrays. */
+  private static final Set<String> REPEATABLE = Set.of("label");
+
+  private final BusClient bus;
+
+  public Gateway(BusClient bus) {
+    this.bus = bus;
+  }
+
+  public BusClient bus() {
+    return bus;
+  }
+
+  public java.time.Duration busTimeout() {
+    return bus.timeout();
+  }
+
+  /** Forwards the request and answers with {@code status} and the reply as JSON. */
+  public void forward(RoutingContext ctx, String address, String action, int status) {
+    call(ctx, action).compose(call -> bus.request(address, call))
+        .onSuccess(reply -> respond(ctx, status, reply))
+        .onFailure(ctx::fail);
+  }
+
+  /** The bus command for this request; fails with 400 for a malformed body or If-Match. */
+  public Future<Call> call(RoutingContext ctx, String action) {
+    try {
+      return Future.succeededFuture(new Call(action, BearerAuth.of(ctx), RequestIds.of(ctx),
+          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+          envelope(ctx)));
+    } catch (ApiException invalid) {
+      return Future.failedFuture(invalid);
+    }
+  }
+
+  public static void respond(RoutingContext ctx, int status, Object reply) {
+    HttpServerResponse response = ctx.response().setStatusCode(status);
+    if (status == 204 || reply == null) {
+      response.end();
+      return;
+    }
+    if (reply instanceof JsonObject json && json.getValue("version") instanceof Integer version) {
+      response.putHeader("ETag", "\"" + version + "\"");
+    }
+    Buffer body = reply instanceof JsonObject json ? json.toBuffer()
+        : reply instanceof JsonArray array ? array.toBuffer() : Buffer.buffer(String.valueOf(reply));
+    response.putHeader("Content-Type", "application/json").end(body);
+  }
+
+  static JsonObject envelope(RoutingContext ctx) {
+    JsonObject envelope = new JsonObject().put(Envelope.QUERY, query(ctx.queryParams()));
+    String id = ctx.pathParam("id");
+    if (id != null) {
+      envelope.put(Envelope.ID, id);
+    }
+    envelope.put(Envelope.BODY, body(ctx));
+    String ifMatch = ctx.request().getHeader("If-Match");
+    if (ifMatch != null) {
+      envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch));
+    }
+    return envelope;
+  }
+
+  private static JsonObject query(MultiMap params) {
+    JsonObject query = new JsonObject();
+    for (String name : params.names()) {
+      if (REPEATABLE.contains(name)) {
+        query.put(name, new JsonArray(params.getAll(name)));
+      } else {
+        query.put(name, params.get(name));
+      }
+    }
+    return query;
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
+      return new JsonObject();
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !type.toLowerCase().startsWith("application/json")) {
+      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json, not " + type);
+    }
+    Object parsed;
+    try {
+      parsed = ctx.body().buffer().toJsonValue();
+    } catch (DecodeException e) {
+      throw ApiException.invalidField("body", "malformed JSON");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw ApiException.invalidField("body", "must be a JSON object");
+    }
+    return object;
+  }
+
+  private static int parseIfMatch(String header) {
+    String value = header.trim();
+    if (value.startsWith("W/")) {
+      value = value.substring(2);
+    }
+    value = value.replace("\"", "");
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalidField("If-Match", "must be an ETag returned by this API, like \"3\"");
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.provider.Endpoint;
+import dev.ctrlplane.provider.PortMapping;
+import dev.ctrlplane.provider.Resources;
+import dev.ctrlplane.store.Times;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** An instance as stored, and as the API shows it ({@link #toJson}). {@code env} is plain config, never secrets. */
+public record Instance(
+    String id,
+    String tenantId,
+    String name,
+    String slug,
+    String image,
+    String providerName,
+    String providerRef,
+    String region,
+    String node,
+    InstanceState state,
+    String statusMessage,
+    Resources resources,
+    List<PortMapping> ports,
+    JsonObject env,
+    JsonObject labels,
+    List<Endpoint> endpoints,
+    String currentReleaseId,
+    Instant suspendedAt,
+    String suspendReason,
+    boolean suspendedByTenant,
+    int version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("tenant_id", tenantId)
+        .put("name", name)
+        .put("slug", slug)
+        .put("image", image)
+        .put("provider_name", providerName)
+        .put("provider_ref", providerRef)
+        .put("region", region)
+        .put("node", node)
+        .put("state", state.wire())
+        .put("status_message", statusMessage)
+        .put("resources", resources.toJson())
+        .put("ports", new JsonArray(ports.stream().map(PortMapping::toJson).toList()))
+        .put("env", env)
+        .put("labels", labels)
+        .put("endpoints", new JsonArray(endpoints.stream().map(Endpoint::toJson).toList()))
+        .put("current_release_id", currentReleaseId)
+        .put("suspended_at", Times.format(suspendedAt))
+        .put("suspend_reason", suspendReason)
+        .put("version", version)
+        .put("created_at", Times.format(createdAt))
+        .put("updated_at", Times.format(updatedAt));
+  }
+
+  public static Instance fromRow(Row row) {
+    return new Instance(
+        row.getString("id"),
+        row.getString("tenant_id"),
+        row.getString("name"),
+        row.getString("slug"),
+        row.getString("image"),
+        row.getString("provider_name"),
+        row.getString("provider_ref"),
+        row.getString("region"),
+        row.getString("node"),
+        InstanceState.of(row.getString("state")).orElseThrow(),
+        row.getString("status_message"),
+        new Resources(row.getInteger("cpu_millis"), row.getInteger("memory_mb"), row.getInteger("disk_mb"),
+            row.getInteger("replicas")),
+        jsonArray(row, "ports").stream().map(o -> PortMapping.fromJson((JsonObject) o)).toList(),
+        jsonObject(row, "env"),
+        jsonObject(row, "labels"),
+        jsonArray(row, "endpoints").stream().map(o -> Endpoint.fromJson((JsonObject) o)).toList(),
+        row.getString("current_release_id"),
+        instant(row, "suspended_at"),
+        row.getString("suspend_reason"),
+        row.getBoolean("suspended_by_tenant"),
+        row.getInteger("version"),
+        instant(row, "created_at"),
+        instant(row, "updated_at"));
+  }
+
+  /** A copy to change: set the fields that change, then {@link Edit#done()}. */
+  public Edit edit() {
+    return new Edit(this);
+  }
+
+  /** The mutable side of an instance, for building its next version. */
+  public static final class Edit {
+    private final Instance from;
+    public String name;
+    public String slug;
+    public String image;
+    public String providerRef;
+    public String node;
+    public InstanceState state;
+    public String statusMessage;
+    public Resources resources;
+    public JsonObject env;
+    public JsonObject labels;
+    public List<Endpoint> endpoints;
+    public String currentReleaseId;
+    public Instant suspendedAt;
+    public String suspendReason;
+    public boolean suspendedByTenant;
+
+    private Edit(Instance i) {
+      from = i;
+      name = i.name;
+      slug = i.slug;
+      image = i.image;
+      providerRef = i.providerRef;
+      node = i.node;
+      state = i.state;
+      statusMessage = i.statusMessage;
+      resources = i.resources;
+      env = i.env;
+      labels = i.labels;
+      endpoints = i.endpoints;
+      currentReleaseId = i.currentReleaseId;
+      suspendedAt = i.suspendedAt;
+      suspendReason = i.suspendReason;
+      suspendedByTenant = i.suspendedByTenant;
+    }
+
+    public Instance done() {
+      return new Instance(from.id, from.tenantId, name, slug, image, from.providerName, providerRef, from.region, node,
+          state, statusMessage, resources, from.ports, env, labels, endpoints, currentReleaseId, suspendedAt,
+          suspendReason, suspendedByTenant, from.version, from.createdAt, from.updatedAt);
+    }
+  }
+
+  private static JsonObject jsonObject(Row row, String column) {
+    Object value = row.getValue(column);
+    return value instanceof JsonObject json ? json : new JsonObject();
+  }
+
+  private static JsonArray jsonArray(Row row, String column) {
+    Object value = row.getValue(column);
+    return value instanceof JsonArray json ? json : new JsonArray();
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime time = row.getOffsetDateTime(column);
+    return time == null ? null : time.toInstant();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.provider.Resources;
+import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.store.Times;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How each command changes an instance: pure functions from the current version to the next. */
+final class InstanceChanges {
+
+  private InstanceChanges() {}
+
+  static Instance patch(Instance current, String name, Map<String, String> labels, Map<String, String> env) {
+    Instance.Edit edit = current.edit();
+    if (name != null) {
+      edit.name = name;
+      edit.slug = InstanceInput.slugOf(name);
+    }
+    if (labels != null) {
+      edit.labels = new JsonObject(new LinkedHashMap<>(labels));
+    }
+    if (env != null) {
+      edit.env = new JsonObject(new LinkedHashMap<>(env));
+    }
+    return edit.done();
+  }
+
+  /** The instance as an accepted action leaves it: in the action's transitional state. */
+  static Instance apply(Instance current, InstanceAction action, Resources resources, String reason) {
+    Instance.Edit edit = current.edit();
+    edit.state = action.transitionalState();
+    edit.statusMessage = null;
+    switch (action) {
+      case SCALE -> {
+        edit.resources = resources;
+        if (current.state() == InstanceState.STOPPED) {
+          edit.state = InstanceState.STOPPED; // nothing runs: the new size applies at the next start
+        }
+      }
+      case SUSPEND -> {
+        edit.suspendedAt = Times.now();
+        edit.suspendReason = reason;
+        edit.suspendedByTenant = false;
+      }
+      case UNSUSPEND -> {
+        edit.suspendedAt = null;
+        edit.suspendReason = null;
+        edit.suspendedByTenant = false;
+      }
+      default -> { }
+    }
+    return edit.done();
+  }
+
+  /** The instance once the runtime finished its work: settled in {@code state}. */
+  static Instance settled(Instance current, InstanceState state, RunningInstance running, String message) {
+    Instance.Edit edit = current.edit();
+    edit.state = state;
+    edit.statusMessage = message;
+    if (running != null) {
+      edit.providerRef = running.providerRef();
+      edit.endpoints = running.endpoints();
+    }
+    if (state == InstanceState.STOPPED || state == InstanceState.SUSPENDED || state == InstanceState.FAILED) {
+      edit.endpoints = java.util.List.of();
+    }
+    return edit.done();
+  }
+
+  static JsonObject auditDetails(InstanceAction action, Instance saved, String reason) {
+    JsonObject details = new JsonObject().put("state", saved.state().wire());
+    if (action == InstanceAction.SCALE) {
+      details.put("resources", saved.resources().toJson());
+    }
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    return details;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.bus.Principal;
+import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.Provider;
+import dev.ctrlplane.provider.ProviderListener;
+import dev.ctrlplane.provider.Providers;
+import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.store.Transactions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives instances from the state the store says they should be in to the facts on the provider, on the node that
+ * runs their replicas. Work for one instance is serialised on this node; work for an instance owned by another node
+ * is sent to that node's address, and taken over when that node is gone. One per node, shared by the verticles.
+ */
+public final class InstanceRuntime implements ProviderListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InstanceRuntime.class);
+  private static final String NODE_ADDRESS_PREFIX = "ctrlplane.node.";
+  private static final long ASK_OWNER_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final InstanceStore store;
+  private final Transactions transactions;
+  private final Providers providers;
+  private final String node;
+  private final Map<String, Future<Void>> tails = new ConcurrentHashMap<>();
+
+  public InstanceRuntime(Vertx vertx, InstanceStore store, Transactions transactions, Providers providers, String node) {
+    this.vertx = vertx;
+    this.store = store;
+    this.transactions = transactions;
+    this.providers = providers;
+    this.node = node;
+    providers.all().forEach(p -> p.setListener(this));
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** The bus address of a node's runtime. */
+  public static String nodeAddress(String node) {
+    return NODE_ADDRESS_PREFIX + node;
+  }
+
+  static InstanceSpec specOf(Instance i) {
+    Map<String, String> env = new HashMap<>();
+    i.env().forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    return new InstanceSpec(i.id(), i.tenantId(), i.image(), env, i.resources(), i.ports());
+  }
+
+  /** Starts converging the instance where its replicas live; returns at once. */
+  public void converge(Instance instance) {
+    if (instance.node() == null || node.equals(instance.node())) {
+      convergeHere(instance.id());
+      return;
+    }
+    DeliveryOptions options = new DeliveryOptions().addHeader(Call.ACTION, "converge").setSendTimeout(ASK_OWNER_TIMEOUT_MS);
+    vertx.eventBus().request(nodeAddress(instance.node()), new JsonObject().put("id", instance.id()), options)
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            takeOver(instance);
+          } else {
+            LOG.warn("node {} did not accept work for {}: {}", instance.node(), instance.id(), failure.getMessage());
+          }
+        });
+  }
+
+  /** Converges an instance owned by this node; serialised with any other work on the same instance. */
+  public Future<Void> convergeHere(String instanceId) {
+    return serialized(instanceId, () -> store.find(instanceId).compose(found -> found.isEmpty()
+        ? Future.succeededFuture()
+        : step(found.get())));
+  }
+
+  /**
+   * At start-up: converge every instance this node owns (replicas left by a killed control plane are adopted by
+   * the provider), and remove replicas the store no longer assigns to this node.
+   */
+  public Future<Void> reconcileNode() {
+    return store.idsOnNode(node).compose(owned -> {
+      Set<String> mine = new HashSet<>(owned);
+      Future<Void> chain = Future.succeededFuture();
+      for (Provider provider : providers.all()) {
+        for (String orphan : provider.instanceIds()) {
+          if (!mine.contains(orphan)) {
+            LOG.info("removing replicas of {} that this node no longer owns", orphan);
+            chain = chain.compose(v -> provider.destroy(orphan).recover(f -> Future.succeededFuture()));
+          }
+        }
+      }
+      for (String id : owned) {
+        chain = chain.compose(v -> convergeHere(id).recover(f -> Future.succeededFuture()));
+      }
+      return chain;
+    });
+  }
+
+  @Override
+  public void instanceFailed(String instanceId, String message) {
+    serialized(instanceId, () -> store.find(instanceId).compose(found -> found
+        .filter(i -> i.state() == InstanceState.RUNNING)
+        .map(i -> settle(i, InstanceState.FAILED, null, message))
+        .orElse(Future.succeededFuture())));
+  }
+
+  @Override
+  public void instanceChanged(String instanceId, RunningInstance now) {
+    serialized(instanceId, () -> store.find(instanceId).compose(found -> found
+        .filter(i -> i.state() == InstanceState.RUNNING && !i.endpoints().equals(now.endpoints()))
+        .map(i -> settle(i, InstanceState.RUNNING, now, null))
+        .orElse(Future.succeededFuture())));
+  }
+
+  private Future<Void> step(Instance instance) {
+    Provider provider;
+    try {
+      provider = providers.get(instance.providerName());
+    } catch (RuntimeException unknown) {
+      return settle(instance, InstanceState.FAILED, null, "provider " + instance.providerName() + " is not enabled on node " + node);
+    }
+    InstanceSpec spec = specOf(instance);
+    return switch (instance.state()) {
+      case PROVISIONING, STARTING -> running(instance, provider.start(spec));
+      case RESTARTING -> running(instance, provider.restart(spec));
+      case SCALING -> running(instance, provider.scale(spec));
+      case RUNNING -> running(instance, provider.start(spec));
+      case STOPPING -> stopped(instance, InstanceState.STOPPED, provider.stop(instance.id()));
+      case SUSPENDING -> stopped(instance, InstanceState.SUSPENDED, provider.stop(instance.id()));
+      case STOPPED, SUSPENDED, FAILED -> stopped(instance, instance.state(), provider.stop(instance.id()));
+      case DESTROYING -> provider.destroy(instance.id()).transform(done -> done.succeeded()
+          ? destroyed(instance)
+          : settle(instance, InstanceState.FAILED, null, "destroy failed: " + done.cause().getMessage()));
+    };
+  }
+
+  private Future<Void> running(Instance instance, Future<RunningInstance> work) {
+    return work.transform(done -> done.succeeded()
+        ? settle(instance, InstanceState.RUNNING, done.result(), null)
+        : settle(instance, InstanceState.FAILED, null, done.cause().getMessage()));
+  }
+
+  private Future<Void> stopped(Instance instance, InstanceState state, Future<Void> work) {
+    return work.transform(done -> done.succeeded()
+        ? settle(instance, state, null, instance.state() == state ? instance.statusMessage() : null)
+        : settle(instance, InstanceState.FAILED, null, done.cause().getMessage()));
+  }
+
+  /** Writes the settled state if nobody changed the instance meanwhile; otherwise converges again from the new one. */
+  private Future<Void> settle(Instance before, InstanceState state, RunningInstance running, String message) {
+    Instance after = InstanceChanges.settled(before, state, running, message);
+    if (after.equals(before)) {
+      return Future.succeededFuture();
+    }
+    return transactions.run(systemCall(), tx -> store.update(tx.sql(), after).map(saved -> {
+      saved.ifPresent(s -> InstanceEvents.settled(tx, before, s));
+      return saved;
+    })).compose(saved -> saved.isPresent() ? Future.<Void>succeededFuture() : again(before.id()));
+  }
+
+  private Future<Void> again(String instanceId) {
+    return store.find(instanceId).compose(found -> found.map(this::step).orElse(Future.succeededFuture()));
+  }
+
+  private Future<Void> destroyed(Instance instance) {
+    return transactions.run(systemCall(), tx -> store.delete(tx.sql(), instance.id()).map(deleted -> {
+      tx.emit(EventType.INSTANCE_DELETED, instance.tenantId(), instance.id(), instance.id(), instance.toJson());
+      return deleted;
+    }));
+  }
+
+  private void takeOver(Instance instance) {
+    LOG.warn("node {} is gone; node {} takes over instance {}", instance.node(), node, instance.id());
+    Instance.Edit edit = instance.edit();
+    edit.node = node;
+    edit.endpoints = List.of();
+    transactions.run(systemCall(), tx -> store.update(tx.sql(), edit.done()))
+        .onSuccess(saved -> saved.ifPresent(s -> convergeHere(s.id())));
+  }
+
+  /** Runs work for one instance after the work queued before it, whatever that work's outcome. */
+  private Future<Void> serialized(String instanceId, Supplier<Future<Void>> work) {
+    Promise<Void> mine = Promise.promise();
+    Future<Void> previous = tails.put(instanceId, mine.future());
+    Future<Void> start = previous == null ? Future.succeededFuture() : previous;
+    start.transform(ignored -> runSafely(work)).onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("converging {} failed: {}", instanceId, done.cause().getMessage());
+      }
+      tails.remove(instanceId, mine.future());
+      mine.complete();
+    });
+    return mine.future();
+  }
+
+  private static Future<Void> runSafely(Supplier<Future<Void>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Call systemCall() {
+    return new Call("converge", Principal.system(), null, null, new JsonObject());
+  }
+
+  Optional<Future<Void>> pending(String instanceId) {
+    return Optional.ofNullable(tails.get(instanceId));
+  }
+}

@@ -1,0 +1,215 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.bus.ApiException;
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.bus.Envelope;
+import dev.ctrlplane.bus.ErrorCode;
+import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.Providers;
+import dev.ctrlplane.provider.Resources;
+import dev.ctrlplane.release.ReleaseStore;
+import dev.ctrlplane.store.PageRequest;
+import dev.ctrlplane.store.Times;
+import dev.ctrlplane.store.Transactions;
+import dev.ctrlplane.store.Tx;
+import dev.ctrlplane.store.TypeId;
+import dev.ctrlplane.tenant.Scope;
+import dev.ctrlplane.tenant.Tenancy;
+import dev.ctrlplane.tenant.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Instance commands and queries (SPEC §4). Every write runs in one transaction with its events and audit entry; the
+ * provider work then runs in the background through {@link InstanceRuntime}, which settles the state.
+ */
+public final class InstanceService {
+
+  static final String RESOURCE = "instance";
+
+  private final InstanceStore store;
+  private final Transactions transactions;
+  private final Tenancy tenancy;
+  private final Providers providers;
+  private final InstanceRuntime runtime;
+
+  public InstanceService(InstanceStore store, Transactions transactions, Tenancy tenancy, Providers providers,
+      InstanceRuntime runtime) {
+    this.store = store;
+    this.transactions = transactions;
+    this.tenancy = tenancy;
+    this.providers = providers;
+    this.runtime = runtime;
+  }
+
+  public Future<JsonObject> create(Call call) {
+    JsonObject body = Envelope.body(call);
+    String tenantId = Scope.tenantForWrite(call.principal(), Envelope.tenantIdOf(body));
+    Instance draft = newInstance(tenantId, body);
+    InstanceSpec spec = InstanceRuntime.specOf(draft);
+    return providers.get(draft.providerName()).validate(spec)
+        .compose(valid -> transactions.run(call, tx -> insert(tx, draft)))
+        .onSuccess(runtime::converge)
+        .map(Instance::toJson);
+  }
+
+  public Future<JsonObject> get(Call call) {
+    return visible(call).map(Instance::toJson);
+  }
+
+  public Future<JsonObject> list(Call call) {
+    JsonObject query = Envelope.query(call);
+    PageRequest page = PageRequest.from(query);
+    InstanceQuery filter = new InstanceQuery(
+        Scope.tenantForList(call.principal(), query.getString("tenant_id")),
+        stateFilter(query.getString("state")),
+        query.getString("provider"),
+        Envelope.labelFilter(query));
+    return store.list(filter, page).map(p -> p.toJson(Instance::toJson));
+  }
+
+  /** PATCH: name, labels and env replace the stored ones when present; If-Match guards against lost updates. */
+  public Future<JsonObject> update(Call call) {
+    JsonObject body = Envelope.body(call);
+    String name = InstanceInput.name(body, false);
+    var labels = InstanceInput.labels(body);
+    var env = InstanceInput.env(body);
+    Integer ifMatch = Envelope.ifMatch(call);
+    return visible(call).compose(seen -> transactions.run(call, tx -> tenancy.requireActive(tx.sql(), seen.tenantId())
+        .compose(active -> lockedInstance(tx, seen.id()))
+        .compose(current -> {
+          if (ifMatch != null && ifMatch != current.version()) {
+            throw new ApiException(ErrorCode.PRECONDITION_FAILED,
+                "instance " + current.id() + " is at version " + current.version() + ", not " + ifMatch);
+          }
+          Instance changed = InstanceChanges.patch(current, name, labels.orElse(null), env.orElse(null));
+          return save(tx, changed).map(saved -> {
+            tx.emit(EventType.INSTANCE_UPDATED, saved.tenantId(), saved.id(), saved.id(), saved.toJson());
+            tx.audit(saved.tenantId(), RESOURCE, saved.id(), "update", new JsonObject()
+                .put("fields", body.fieldNames().stream().filter(f -> List.of("name", "labels", "env").contains(f)).sorted().toList()));
+            return saved.toJson();
+          });
+        })));
+  }
+
+  /** A lifecycle action: moves the instance to its transitional state, then lets the runtime do the work. */
+  public Future<JsonObject> act(Call call, InstanceAction action) {
+    JsonObject body = Envelope.body(call);
+    String reason = InstanceInput.reason(body).orElse(null);
+    return visible(call).compose(seen -> {
+      Resources resources = action == InstanceAction.SCALE ? scaleTarget(body, seen.resources()) : null;
+      return transactions.run(call, tx -> lockForAction(tx, seen, action, resources)
+          .compose(active -> lockedInstance(tx, seen.id()))
+          .compose(current -> transition(tx, current, action, resources, reason)));
+    }).onSuccess(runtime::converge).map(Instance::toJson);
+  }
+
+  private Future<Instance> transition(Tx tx, Instance current, InstanceAction action, Resources resources,
+      String reason) {
+    if (!current.state().allows(action)) {
+      throw ApiException.invalidState("instance " + current.id() + " is " + current.state().wire()
+          + ": cannot " + action.wire());
+    }
+    if (action == InstanceAction.DELETE && current.state() == InstanceState.DESTROYING) {
+      tx.audit(current.tenantId(), RESOURCE, current.id(), action.wire(), new JsonObject().put("repeated", true));
+      return Future.succeededFuture(current); // deleting twice is accepted again
+    }
+    Instance changed = InstanceChanges.apply(current, action, resources, reason);
+    return save(tx, changed).map(saved -> {
+      InstanceEvents.transitioned(tx, current, saved, action);
+      tx.audit(saved.tenantId(), RESOURCE, saved.id(), action.wire(), InstanceChanges.auditDetails(action, saved, reason));
+      return saved;
+    });
+  }
+
+  private Future<?> lockForAction(Tx tx, Instance seen, InstanceAction action, Resources resources) {
+    if (action == InstanceAction.SCALE) {
+      Usage delta = new Usage(0,
+          (long) resources.cpuMillis() * resources.replicas() - (long) seen.resources().cpuMillis() * seen.resources().replicas(),
+          (long) resources.memoryMb() * resources.replicas() - (long) seen.resources().memoryMb() * seen.resources().replicas(),
+          0, 0);
+      return tenancy.requireRoomFor(tx.sql(), seen.tenantId(), delta);
+    }
+    if (action == InstanceAction.DELETE) {
+      return Future.succeededFuture(); // a suspended tenant's instances can still be deleted by an operator
+    }
+    return tenancy.requireActive(tx.sql(), seen.tenantId());
+  }
+
+  private Future<Instance> insert(Tx tx, Instance draft) {
+    Usage delta = Usage.ofInstance(draft.resources().cpuMillis(), draft.resources().memoryMb(), draft.resources().replicas());
+    return tenancy.requireRoomFor(tx.sql(), draft.tenantId(), delta)
+        .compose(room -> store.insert(tx.sql(), draft).recover(InstanceService::slugTaken))
+        .compose(inserted -> ReleaseStore.insertInitial(tx.sql(), draft.currentReleaseId(), draft.tenantId(),
+            draft.id(), draft.image(), draft.env(), draft.createdAt()))
+        .map(released -> {
+          tx.emit(EventType.INSTANCE_CREATED, draft.tenantId(), draft.id(), draft.id(), draft.toJson());
+          InstanceEvents.stateChanged(tx, null, draft);
+          tx.audit(draft.tenantId(), RESOURCE, draft.id(), "create", new JsonObject()
+              .put("name", draft.name()).put("image", draft.image()).put("provider_name", draft.providerName()));
+          return draft;
+        });
+  }
+
+  private Instance newInstance(String tenantId, JsonObject body) {
+    String name = InstanceInput.name(body, true);
+    String slug = InstanceInput.slugOf(name);
+    if (slug.isEmpty()) {
+      throw ApiException.invalidField("name", "must contain a letter or digit");
+    }
+    String providerName = body.getValue("provider_name") == null ? providers.defaultName()
+        : InstanceInput.providerName(body);
+    providers.get(providerName);
+    Instant now = Times.now();
+    return new Instance(TypeId.generate("inst"), tenantId, name, slug, InstanceInput.image(body, true), providerName,
+        null, InstanceInput.region(body), runtime.node(), InstanceState.PROVISIONING, null,
+        InstanceInput.resources(body, Resources.DEFAULT), InstanceInput.ports(body),
+        new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.env(body).orElse(java.util.Map.of()))),
+        new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.labels(body).orElse(java.util.Map.of()))),
+        List.of(), ReleaseStore.newId(), null, null, false, 1, now, now);
+  }
+
+  private Resources scaleTarget(JsonObject body, Resources current) {
+    if (body.getValue("resources") == null) {
+      throw ApiException.invalidField("resources", "is required");
+    }
+    return InstanceInput.resources(body, current);
+  }
+
+  /** The instance named by the path, if the caller may see it; 404 otherwise (also for malformed ids). */
+  private Future<Instance> visible(Call call) {
+    String id = Envelope.id(call);
+    if (!TypeId.isValid("inst", id)) {
+      return Future.failedFuture(ApiException.notFound(RESOURCE, String.valueOf(id)));
+    }
+    return store.find(id).map(found -> found
+        .filter(i -> Scope.canSee(call.principal(), i.tenantId()))
+        .orElseThrow(() -> ApiException.notFound(RESOURCE, id)));
+  }
+
+  private Future<Instance> lockedInstance(Tx tx, String id) {
+    return store.findForUpdate(tx.sql(), id).map(found -> found.orElseThrow(() -> ApiException.notFound(RESOURCE, id)));
+  }
+
+  private Future<Instance> save(Tx tx, Instance changed) {
+    return store.update(tx.sql(), changed).recover(InstanceService::slugTaken).map(saved -> saved.orElseThrow(() ->
+        ApiException.conflict("instance " + changed.id() + " was changed concurrently; retry")));
+  }
+
+  private static <T> Future<T> slugTaken(Throwable failure) {
+    if (failure instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+      return Future.failedFuture(ApiException.alreadyExists("an instance with that name (slug) already exists in this tenant"));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static InstanceState stateFilter(String state) {
+    if (state == null || state.isEmpty()) {
+      return null;
+    }
+    return InstanceState.of(state).orElseThrow(() -> ApiException.invalidField("state", "unknown state '" + state + "'"));
+  }
+}

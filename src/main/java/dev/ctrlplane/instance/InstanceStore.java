@@ -1,0 +1,115 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.provider.Endpoint;
+import dev.ctrlplane.provider.PortMapping;
+import dev.ctrlplane.store.Cursor;
+import dev.ctrlplane.store.Filter;
+import dev.ctrlplane.store.Page;
+import dev.ctrlplane.store.PageRequest;
+import dev.ctrlplane.store.Paging;
+import dev.ctrlplane.store.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** All SQL about instances. Updates are compare-and-set on {@code version}. */
+public final class InstanceStore {
+
+  private static final String INSERT = """
+      INSERT INTO instances (id, tenant_id, name, slug, image, provider_name, provider_ref, region, node, state,
+        status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, current_release_id,
+        version, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)""";
+  private static final String FIND = "SELECT * FROM instances WHERE id = $1";
+  private static final String FIND_FOR_UPDATE = "SELECT * FROM instances WHERE id = $1 FOR UPDATE";
+  private static final String UPDATE = """
+      UPDATE instances SET name = $3, slug = $4, image = $5, provider_ref = $6, node = $7, state = $8,
+        status_message = $9, cpu_millis = $10, memory_mb = $11, disk_mb = $12, replicas = $13, ports = $14, env = $15,
+        labels = $16, endpoints = $17, current_release_id = $18, suspended_at = $19, suspend_reason = $20,
+        suspended_by_tenant = $21, version = version + 1, updated_at = $22
+      WHERE id = $1 AND version = $2
+      RETURNING *""";
+  private static final String DELETE = "DELETE FROM instances WHERE id = $1";
+  private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
+
+  private final Pool pool;
+
+  public InstanceStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> insert(SqlClient sql, Instance i) {
+    return sql.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
+        i.id(), i.tenantId(), i.name(), i.slug(), i.image(), i.providerName(), i.providerRef(), i.region(), i.node(),
+        i.state().wire(), i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(),
+        i.resources().diskMb(), i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(),
+        endpointsJson(i.endpoints()), i.currentReleaseId(), Times.toOffset(i.createdAt())})).mapEmpty();
+  }
+
+  public Future<Optional<Instance>> find(String id) {
+    return one(pool, FIND, id);
+  }
+
+  /** Reads and row-locks the instance inside a transaction. */
+  public Future<Optional<Instance>> findForUpdate(SqlClient sql, String id) {
+    return one(sql, FIND_FOR_UPDATE, id);
+  }
+
+  /**
+   * Writes every mutable field of {@code changed} if the stored version is still {@code changed.version()}; the
+   * result is the stored row (version + 1), or empty when another writer won.
+   */
+  public Future<Optional<Instance>> update(SqlClient sql, Instance i) {
+    return sql.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {
+        i.id(), i.version(), i.name(), i.slug(), i.image(), i.providerRef(), i.node(), i.state().wire(),
+        i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(), i.resources().diskMb(),
+        i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(), endpointsJson(i.endpoints()),
+        i.currentReleaseId(), Times.toOffset(i.suspendedAt()), i.suspendReason(), i.suspendedByTenant(),
+        Times.toOffset(Times.now())})).map(InstanceStore::first);
+  }
+
+  public Future<Void> delete(SqlClient sql, String id) {
+    return sql.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  public Future<Page<Instance>> list(InstanceQuery query, PageRequest page) {
+    Filter filter = new Filter()
+        .andIf(query.tenantId() != null, "tenant_id = ?", query.tenantId())
+        .andIf(query.state() != null, "state = ?", query.state() == null ? null : query.state().wire())
+        .andIf(query.provider() != null, "provider_name = ?", query.provider())
+        .andIf(!query.labels().isEmpty(), "labels @> ?", query.labels());
+    return Paging.page(pool, "instances", filter, page, Instance::fromRow,
+        i -> new Cursor(i.createdAt(), i.id()));
+  }
+
+  public Future<List<String>> idsOnNode(String node) {
+    return pool.preparedQuery(ON_NODE).execute(Tuple.of(node)).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(row -> ids.add(row.getString("id")));
+      return ids;
+    });
+  }
+
+  private static Future<Optional<Instance>> one(SqlClient sql, String query, String id) {
+    return sql.preparedQuery(query).execute(Tuple.of(id)).map(InstanceStore::first);
+  }
+
+  private static Optional<Instance> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(Instance.fromRow(rows.iterator().next()));
+  }
+
+  private static JsonArray portsJson(List<PortMapping> ports) {
+    return new JsonArray(ports.stream().map(PortMapping::toJson).toList());
+  }
+
+  private static JsonArray endpointsJson(List<Endpoint> endpoints) {
+    return new JsonArray(endpoints.stream().map(Endpoint::toJson).toList());
+  }
+}

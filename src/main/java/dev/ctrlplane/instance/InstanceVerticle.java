@@ -1,0 +1,42 @@
+package dev.ctrlplane.instance;
+
+import dev.ctrlplane.bus.BusDispatcher;
+import dev.ctrlplane.bus.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/** The instances feature on the bus: {@value #ADDRESS} for API commands, and this node's runtime address. */
+public final class InstanceVerticle extends VerticleBase {
+
+  public static final String ADDRESS = "ctrlplane.instances";
+
+  private final InstanceService service;
+  private final InstanceRuntime runtime;
+  private final BusDispatcher.RefusalListener refusals;
+
+  public InstanceVerticle(InstanceService service, InstanceRuntime runtime, BusDispatcher.RefusalListener refusals) {
+    this.service = service;
+    this.runtime = runtime;
+    this.refusals = refusals;
+  }
+
+  @Override
+  public Future<?> start() {
+    BusDispatcher api = new BusDispatcher()
+        .mutation("create", InstanceService.RESOURCE, service::create)
+        .query("get", service::get)
+        .query("list", service::list)
+        .mutation("update", InstanceService.RESOURCE, service::update)
+        .onRefusal(refusals);
+    for (InstanceAction action : InstanceAction.values()) {
+      if (action != InstanceAction.DEPLOY) {
+        api.mutation(action.wire(), InstanceService.RESOURCE, call -> service.act(call, action));
+      }
+    }
+    BusDispatcher node = new BusDispatcher().query("converge", call -> {
+      runtime.convergeHere(Envelope.id(call));
+      return Future.succeededFuture();
+    });
+    return Future.all(api.register(vertx, ADDRESS), node.register(vertx, InstanceRuntime.nodeAddress(runtime.node())));
+  }
+}

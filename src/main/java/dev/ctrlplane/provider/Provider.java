@@ -1,0 +1,58 @@
+package dev.ctrlplane.provider;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The runtime that runs an instance's replicas. Providers report facts; the control plane owns desired state and
+ * reconciles the two, so every operation is idempotent: starting an instance that already runs its replicas adopts
+ * them, stopping one that runs nothing succeeds.
+ *
+ * <p>Failures are {@link ProviderException}s. Every method is safe to call from an event-loop thread: blocking work
+ * (spawning processes, file I/O) happens on worker threads inside the implementation.
+ */
+public interface Provider {
+
+  /** The name instances refer to in {@code provider_name}. */
+  String name();
+
+  /** What this provider can do, for {@code GET /v1/admin/providers}. */
+  List<String> capabilities();
+
+  /** Whether the provider can take work now. */
+  Future<ProviderHealth> health();
+
+  /** Checks a spec before anything is stored: an image that cannot run is a bad request, not a failed instance. */
+  Future<Void> validate(InstanceSpec spec);
+
+  /**
+   * Makes {@code spec.resources().replicas()} replicas run the spec's image; replicas already running are kept.
+   * Completes once every replica is up (for the process provider: listening on its port), or fails.
+   */
+  Future<RunningInstance> start(InstanceSpec spec);
+
+  /** Stops every replica and starts them again from the (possibly changed) spec. */
+  Future<RunningInstance> restart(InstanceSpec spec);
+
+  /** Starts or stops replicas until their number matches the spec. */
+  Future<RunningInstance> scale(InstanceSpec spec);
+
+  /** Stops every replica of the instance (graceful, then forced after a grace period). Idempotent. */
+  Future<Void> stop(String instanceId);
+
+  /** Stops the instance and removes everything the provider keeps for it. An unknown instance is a success. */
+  Future<Void> destroy(String instanceId);
+
+  /** The replicas the provider runs for the instance now (empty when none). */
+  Future<RunningInstance> status(String instanceId);
+
+  /**
+   * Instances this provider holds replicas or state for on this node, including replicas adopted at start-up from a
+   * control plane that was killed. The reconciler stops those the store no longer wants running.
+   */
+  Set<String> instanceIds();
+
+  /** Registers the listener told about failures found by supervision, outside any call. */
+  void setListener(ProviderListener listener);
+}

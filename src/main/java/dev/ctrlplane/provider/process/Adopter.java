@@ -1,0 +1,97 @@
+package dev.ctrlplane.provider.process;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the replicas a previous control plane left in the run dir (it was killed, its replicas were not): a pid file
+ * whose process still runs with the same start time is adopted and supervised again; any other pid file is stale and
+ * deleted. Every instance dir found is reported, replicas or not.
+ */
+final class Adopter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Adopter.class);
+
+  private record Found(String instanceId, int index, ReplicaFile file, ProcessHandle handle) {}
+
+  private record Scan(List<String> instanceIds, List<Found> alive) {}
+
+  private final Vertx vertx;
+  private final Context context;
+  private final PortAllocator ports;
+  private final Supervisor supervisor;
+
+  Adopter(Vertx vertx, Context context, PortAllocator ports, Supervisor supervisor) {
+    this.vertx = vertx;
+    this.context = context;
+    this.ports = ports;
+    this.supervisor = supervisor;
+  }
+
+  Future<Void> adopt(Path runDir, Function<String, ProcessInstance> instances) {
+    return vertx.executeBlocking(() -> scan(runDir), false).map(scan -> {
+      scan.instanceIds().forEach(id -> instances.apply(id).markOnDisk());
+      scan.alive().forEach(found -> adopt(found, instances.apply(found.instanceId())));
+      return null;
+    });
+  }
+
+  private void adopt(Found found, ProcessInstance instance) {
+    ReplicaSlot slot = instance.slotOrNew(found.index());
+    slot.port(found.file().port());
+    slot.restarts(found.file().restarts());
+    slot.attach(ReplicaProcess.adopted(found.handle(), found.file(), context), ReplicaState.RUNNING);
+    ports.reserve(found.file().port());
+    supervisor.watch(slot);
+    LOG.info("adopted instance {} replica {} (pid {}, port {})",
+        found.instanceId(), found.index(), found.file().pid(), found.file().port());
+  }
+
+  private static Scan scan(Path runDir) throws IOException {
+    List<String> ids = new ArrayList<>();
+    List<Found> alive = new ArrayList<>();
+    for (Path instanceDir : children(runDir)) {
+      String id = instanceDir.getFileName().toString();
+      if (!ImageResolver.isSafe(id)) {
+        continue;
+      }
+      ids.add(id);
+      for (Path replicaDir : children(instanceDir)) {
+        index(replicaDir).ifPresent(index -> ReplicaFile.read(replicaDir)
+            .ifPresent(file -> running(file).ifPresentOrElse(
+                handle -> alive.add(new Found(id, index, file, handle)),
+                () -> ReplicaFile.delete(replicaDir))));
+      }
+    }
+    return new Scan(ids, alive);
+  }
+
+  private static Optional<ProcessHandle> running(ReplicaFile file) {
+    return ProcStat.isRunning(file.pid(), file.startTicks()) ? ProcessHandle.of(file.pid()) : Optional.empty();
+  }
+
+  private static Optional<Integer> index(Path replicaDir) {
+    String name = replicaDir.getFileName().toString();
+    return name.matches("\\d{1,6}") ? Optional.of(Integer.parseInt(name)) : Optional.empty();
+  }
+
+  private static List<Path> children(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(Files::isDirectory).toList();
+    }
+  }
+}

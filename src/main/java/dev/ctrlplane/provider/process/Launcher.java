@@ -1,0 +1,92 @@
+package dev.ctrlplane.provider.process;
+
+import dev.ctrlplane.provider.InstanceSpec;
+import io.vertx.core.Context;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Spawns replicas as {@code setsid <image>/run} in the image's directory, each in a session and process group of its
+ * own (so a stop reaches the whole tree and the replica outlives the control plane), with output appended to
+ * {@code stdout.log} and {@code stderr.log} in its run dir. Spawning and reading logs are blocking.
+ */
+final class Launcher {
+
+  static final String STDOUT = "stdout.log";
+  static final String STDERR = "stderr.log";
+  private static final String SETSID = "/usr/bin/setsid";
+  /** The environment starts empty (the control plane's own env holds its secrets); the spec may override PATH. */
+  private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+  private static final File DEV_NULL = new File("/dev/null");
+  private static final int TAIL_BYTES = 4096;
+  private static final int MAX_LINE = 300;
+
+  private final Path runDir;
+  private final String host;
+  private final Context context;
+
+  Launcher(Path runDir, String host, Context context) {
+    this.runDir = runDir;
+    this.host = host;
+    this.context = context;
+  }
+
+  Path instanceDir(String instanceId) {
+    return runDir.resolve(instanceId);
+  }
+
+  Path replicaDir(String instanceId, int index) {
+    return instanceDir(instanceId).resolve(Integer.toString(index));
+  }
+
+  ReplicaProcess spawn(InstanceSpec spec, Path executable, int index, int port) throws IOException {
+    Path dir = Files.createDirectories(replicaDir(spec.instanceId(), index));
+    Path absolute = executable.toAbsolutePath();
+    ProcessBuilder builder = new ProcessBuilder(SETSID, absolute.toString())
+        .directory(absolute.getParent().toFile())
+        .redirectInput(Redirect.from(DEV_NULL))
+        .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
+        .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
+    fillEnvironment(builder.environment(), spec, index, port);
+    Process process = builder.start();
+    long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
+    return ReplicaProcess.spawned(process, startTicks, context);
+  }
+
+  /** The last non-blank line the replica wrote to stderr, or "" when there is none. */
+  String lastStderrLine(String instanceId, int index) {
+    Path file = replicaDir(instanceId, index).resolve(STDERR);
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long start = Math.max(0, in.length() - TAIL_BYTES);
+      byte[] tail = new byte[(int) (in.length() - start)];
+      in.seek(start);
+      in.readFully(tail);
+      String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
+      for (int i = lines.length - 1; i >= 0; i--) {
+        if (!lines[i].isBlank()) {
+          String line = lines[i].strip();
+          return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line;
+        }
+      }
+      return "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, int index, int port) {
+    env.clear();
+    env.put("PATH", DEFAULT_PATH);
+    env.putAll(spec.env());
+    env.put("PORT", Integer.toString(port));
+    env.put("HOST", host);
+    env.put("CTRLPLANE_INSTANCE_ID", spec.instanceId());
+    env.put("CTRLPLANE_REPLICA", Integer.toString(index));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ctrlplane.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a newest-first page query and its count together: {@code SELECT <columns> FROM <table> <filter> ORDER BY
+ * created_at DESC, id DESC LIMIT n+1}, and {@code count(*)} over the same filter without the cursor.
+ */
+public final class Paging {
+
+  private Paging() {}
+
+  public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
+      Function<Row, T> mapper, Function<T, Cursor> cursorOf) {
+    Filter paged = filter.copy().after(request.after());
+    String select = "SELECT * FROM " + table + paged.where()
+        + " ORDER BY created_at DESC, id DESC LIMIT $" + paged.nextIndex();
+    String count = "SELECT count(*) AS total FROM " + table + filter.where();
+    Future<List<T>> items = pool.preparedQuery(select).execute(paged.tupleWith(request.limit() + 1))
+        .map(rows -> {
+          List<T> list = new ArrayList<>(rows.size());
+          rows.forEach(row -> list.add(mapper.apply(row)));
+          return list;
+        });
+    Future<Long> total = pool.preparedQuery(count).execute(filter.tuple())
+        .map(rows -> rows.iterator().next().getLong("total"));
+    return Future.all(items, total)
+        .map(both -> Page.of(items.result(), request.limit(), total.result(), cursorOf));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.ctrlplane.store;
+
+import dev.ctrlplane.audit.AuditEntry;
+import dev.ctrlplane.audit.AuditLog;
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.events.Event;
+import dev.ctrlplane.events.EventStore;
+import dev.ctrlplane.events.EventType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A unit of work: one database transaction plus the events and the audit entry that describe it. Services write their
+ * rows through {@link #sql()}, then say what happened with {@link #emit} and {@link #audit}; {@link Transactions}
+ * stores both in the same transaction and publishes the events only after the commit.
+ */
+public final class Tx {
+
+  private final SqlConnection sql;
+  private final Call call;
+  private final String node;
+  private final List<Event> events = new ArrayList<>();
+  private final List<AuditEntry> audits = new ArrayList<>();
+
+  Tx(SqlConnection sql, Call call, String node) {
+    this.sql = sql;
+    this.call = call;
+    this.node = node;
+  }
+
+  public SqlConnection sql() {
+    return sql;
+  }
+
+  public String actorId() {
+    return call.principal().subject();
+  }
+
+  /** Records an event about a resource; published after the commit. */
+  public Event emit(EventType type, String tenantId, String instanceId, String resourceId, JsonObject data) {
+    Event event = Event.of(type, tenantId, instanceId, resourceId, actorId(), data, node);
+    events.add(event);
+    return event;
+  }
+
+  /** Records the audit entry of this call: every mutating call writes exactly one. */
+  public void audit(String tenantId, String resource, String resourceId, String action, JsonObject details) {
+    audits.add(Audits.entry(call, tenantId, resource, resourceId, action, AuditEntry.SUCCESS, details));
+  }
+
+  /** Records a ready-made audit entry, e.g. a refused call's. */
+  public void audit(AuditEntry entry) {
+    audits.add(entry);
+  }
+
+  List<Event> events() {
+    return events;
+  }
+
+  Future<Void> flush() {
+    return EventStore.insert(sql, events).compose(v -> AuditLog.append(sql, audits));
+  }
+}

@@ -1,0 +1,109 @@
+package dev.ctrlplane.provider.process;
+
+import static dev.ctrlplane.provider.process.ProcessFixture.await;
+import static dev.ctrlplane.provider.process.ProcessFixture.isAlive;
+import static dev.ctrlplane.provider.process.ProcessFixture.spec;
+import static dev.ctrlplane.provider.process.ProcessFixture.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctrlplane.provider.Endpoint;
+import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.ProviderListener;
+import dev.ctrlplane.provider.Replica;
+import dev.ctrlplane.provider.RunningInstance;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A control plane killed with SIGKILL leaves its replicas running; the next one over the same run dir adopts them. */
+@ExtendWith(VertxExtension.class)
+class AdoptionTest {
+
+  private static final InstanceSpec WEB = spec("web", "hello:1.0", 2, Map.of("GREETING", "adopted"));
+
+  @TempDir Path runDir;
+  private ProcessFixture fixture;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    fixture = new ProcessFixture(vertx, runDir);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    fixture.cleanUp();
+  }
+
+  @Test
+  void adoptsLiveReplicasKeepsThemOnStartAndStopsThem() throws Exception {
+    ProcessProvider first = fixture.provider();
+    RunningInstance running = await(first.start(WEB));
+    List<Long> pids = fixture.pids(running);
+    await(first.detach());
+    // a pid file whose pid now names another process (this JVM): must not be adopted
+    Path ghost = Files.createDirectories(runDir.resolve("ghost").resolve("0"));
+    new ReplicaFile(ProcessHandle.current().pid(), 1, 1, Instant.now(), 0, "hello:1.0").write(ghost);
+
+    ProcessProvider second = fixture.provider();
+
+    assertEquals(Set.of("web", "ghost"), second.instanceIds());
+    RunningInstance adopted = await(second.status("web"));
+    assertEquals(pids, adopted.replicas().stream().map(Replica::pid).toList());
+    assertEquals(running.endpoints(), adopted.endpoints());
+    assertEquals(List.of("running", "running"), adopted.replicas().stream().map(Replica::state).toList());
+    assertEquals(List.of(), await(second.status("ghost")).replicas());
+    assertFalse(Files.exists(ghost.resolve(ReplicaFile.NAME)));
+
+    RunningInstance started = await(second.start(WEB));
+    assertEquals(pids, fixture.pids(started));
+    for (Endpoint endpoint : started.endpoints()) {
+      assertEquals("adopted", new JsonObject(fixture.get(endpoint.url() + "/").body()).getString("greeting"));
+    }
+
+    await(second.stop("web"));
+    pids.forEach(pid -> assertFalse(isAlive(pid)));
+    assertEquals(List.of(), await(second.status("web")).replicas());
+  }
+
+  @Test
+  void anAdoptedReplicaThatExitsIsReportedAndRunsAgainOnStart() throws Exception {
+    ProcessProvider first = fixture.provider();
+    long pid = fixture.pids(await(first.start(spec("web", "hello:1.0", 1, Map.of())))).get(0);
+    await(first.detach());
+    ProcessProvider second = fixture.provider();
+    List<RunningInstance> changes = new CopyOnWriteArrayList<>();
+    second.setListener(new ProviderListener() {
+      @Override
+      public void instanceFailed(String instanceId, String message) {}
+
+      @Override
+      public void instanceChanged(String instanceId, RunningInstance now) {
+        changes.add(now);
+      }
+    });
+
+    new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+
+    until(() -> !changes.isEmpty(), "the lost replica is reported");
+    assertEquals(List.of(), changes.get(0).replicas());
+    assertTrue(second.instanceIds().contains("web"));
+    RunningInstance restarted = await(second.start(spec("web", "hello:1.0", 1, Map.of())));
+    assertNotEquals(pid, fixture.pids(restarted).get(0));
+    assertEquals("running", restarted.replicas().get(0).state());
+  }
+}
