@@ -1,5 +1,8 @@
 package dev.ctrlplane;
 
+import dev.ctrlplane.admin.AdminStats;
+import dev.ctrlplane.admin.AdminVerticle;
+import dev.ctrlplane.audit.AuditQueries;
 import dev.ctrlplane.audit.RefusalRecorder;
 import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.cluster.ClusterFactory;
@@ -22,6 +25,8 @@ import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
 import dev.ctrlplane.store.Transactions;
 import dev.ctrlplane.tenant.Tenancy;
+import dev.ctrlplane.tenant.TenantService;
+import dev.ctrlplane.tenant.TenantStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -91,15 +96,20 @@ public final class ControlPlane {
     Providers providers = new Providers(config.provider().defaultName(), enabled);
     InstanceStore instances = new InstanceStore(pool);
     InstanceRuntime runtime = new InstanceRuntime(vertx, instances, transactions, providers, config.nodeName());
-    InstanceService instanceService = new InstanceService(instances, transactions,
-        new Tenancy(config.tenancy()), providers, runtime);
+    Tenancy tenancy = new Tenancy(config.tenancy());
+    InstanceService instanceService = new InstanceService(instances, transactions, tenancy, providers, runtime);
     RefusalRecorder refusals = new RefusalRecorder(transactions);
+    TenantService tenantService = new TenantService(new TenantStore(pool), transactions, tenancy, config.tenancy(),
+        instanceService);
+    AdminStats stats = new AdminStats(vertx, pool, providers);
+    AuditQueries audit = new AuditQueries(pool);
     JWTAuth jwt = Auth.jwt(vertx, config.auth());
     Gateway gateway = new Gateway(new BusClient(vertx, config.http().requestTimeout()));
     int instancesPerLoop = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return new Migrations(pool).migrate()
         .compose(applied -> process.ready())
         .compose(ready -> deploy(vertx, () -> new InstanceVerticle(instanceService, runtime, refusals), instancesPerLoop))
+        .compose(deployed -> deploy(vertx, () -> new AdminVerticle(tenantService, audit, stats, refusals), 1))
         .compose(deployed -> deployApi(vertx, config, gateway, new BearerAuth(jwt), new Readiness(vertx, pool)))
         .map(port -> {
           ControlPlane node = new ControlPlane(config, vertx, pool, providers, runtime, port);

@@ -88,9 +88,14 @@ public final class BusDispatcher {
       LOG.error("request {} action {} failed", call.requestId(), call.action(), failure);
     }
     if (resource != null && isRefusal(error)) {
-      refusals.refused(call, resource, error);
+      refusals.refused(call.withAction(auditAction(call.action()), call.body()), resource, error);
     }
     message.fail(error.status(), error.toWire());
+  }
+
+  /** The action as the audit log names it: "tenant.suspend" is recorded as "suspend" on resource "tenant". */
+  static String auditAction(String action) {
+    return action.substring(action.lastIndexOf('.') + 1);
   }
 
   private static boolean isRefusal(ApiException error) {

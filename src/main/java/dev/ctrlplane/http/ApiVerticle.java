@@ -34,6 +34,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     router.route("/v1/*").handler(settings.auth()::handle);
     new InstanceRoutes(settings.gateway(), waiters).mount(router);
+    new AdminRoutes(settings.gateway()).mount(router);
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);

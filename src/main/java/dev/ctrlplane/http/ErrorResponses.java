@@ -23,7 +23,8 @@ public final class ErrorResponses {
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     ApiException error = failure != null ? Failures.toApi(failure) : fromStatus(ctx.statusCode());
-    if (error.code() == ErrorCode.INTERNAL) {
+    if (error.code() == ErrorCode.INTERNAL && !(failure instanceof io.vertx.core.eventbus.ReplyException)) {
+      // a bug on this side; bugs behind the bus were logged where they happened
       LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
     }
     send(ctx, error);

@@ -54,6 +54,28 @@ final class InstanceChanges {
     return edit.done();
   }
 
+  /** Suspended because its tenant was: unsuspending the tenant will resume it. */
+  static Instance suspendedWithTenant(Instance current, String reason) {
+    Instance.Edit edit = current.edit();
+    edit.state = InstanceState.SUSPENDING;
+    edit.statusMessage = null;
+    edit.suspendedAt = Times.now();
+    edit.suspendReason = reason == null ? "tenant suspended" : "tenant suspended: " + reason;
+    edit.suspendedByTenant = true;
+    return edit.done();
+  }
+
+  /** Resumed with its tenant: it starts again. */
+  static Instance resumedWithTenant(Instance current) {
+    Instance.Edit edit = current.edit();
+    edit.state = InstanceState.STARTING;
+    edit.statusMessage = null;
+    edit.suspendedAt = null;
+    edit.suspendReason = null;
+    edit.suspendedByTenant = false;
+    return edit.done();
+  }
+
   /** The instance once the runtime finished its work: settled in {@code state}. */
   static Instance settled(Instance current, InstanceState state, RunningInstance running, String message) {
     Instance.Edit edit = current.edit();

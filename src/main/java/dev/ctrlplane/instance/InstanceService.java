@@ -16,6 +16,7 @@ import dev.ctrlplane.store.Tx;
 import dev.ctrlplane.store.TypeId;
 import dev.ctrlplane.tenant.Scope;
 import dev.ctrlplane.tenant.Tenancy;
+import dev.ctrlplane.tenant.TenantInstances;
 import dev.ctrlplane.tenant.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,7 @@ import java.util.List;
  * Instance commands and queries (SPEC §4). Every write runs in one transaction with its events and audit entry; the
  * provider work then runs in the background through {@link InstanceRuntime}, which settles the state.
  */
-public final class InstanceService {
+public final class InstanceService implements TenantInstances {
 
   static final String RESOURCE = "instance";
 
@@ -105,6 +106,35 @@ public final class InstanceService {
           .compose(active -> lockedInstance(tx, seen.id()))
           .compose(current -> transition(tx, current, action, resources, reason)));
     }).onSuccess(runtime::converge).map(Instance::toJson);
+  }
+
+  /** States whose instances run (or are about to): a tenant suspension suspends these. */
+  private static final List<InstanceState> RUNNING_OR_STARTING = List.of(InstanceState.RUNNING,
+      InstanceState.PROVISIONING, InstanceState.STARTING, InstanceState.RESTARTING, InstanceState.SCALING);
+
+  @Override
+  public Future<Runnable> suspendAll(Tx tx, String tenantId, String reason) {
+    return store.lockTenantInstances(tx.sql(), tenantId, RUNNING_OR_STARTING)
+        .compose(running -> changeAll(tx, running, i -> InstanceChanges.suspendedWithTenant(i, reason)));
+  }
+
+  @Override
+  public Future<Runnable> resumeAll(Tx tx, String tenantId) {
+    return store.lockSuspendedWithTenant(tx.sql(), tenantId)
+        .compose(suspended -> changeAll(tx, suspended, InstanceChanges::resumedWithTenant));
+  }
+
+  private Future<Runnable> changeAll(Tx tx, List<Instance> instances,
+      java.util.function.UnaryOperator<Instance> change) {
+    Future<List<Instance>> saved = Future.succeededFuture(new java.util.ArrayList<>());
+    for (Instance current : instances) {
+      saved = saved.compose(list -> save(tx, change.apply(current)).map(after -> {
+        InstanceEvents.stateChanged(tx, current, after);
+        list.add(after);
+        return list;
+      }));
+    }
+    return saved.map(list -> () -> list.forEach(runtime::converge));
   }
 
   private Future<Instance> transition(Tx tx, Instance current, InstanceAction action, Resources resources,

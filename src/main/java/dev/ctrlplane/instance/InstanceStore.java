@@ -38,6 +38,11 @@ public final class InstanceStore {
       RETURNING *""";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
+  private static final String OF_TENANT_IN_STATES =
+      "SELECT * FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
+  private static final String SUSPENDED_WITH_TENANT = """
+      SELECT * FROM instances WHERE tenant_id = $1 AND suspended_by_tenant AND state IN ('suspended', 'suspending')
+      ORDER BY id FOR UPDATE""";
 
   private final Pool pool;
 
@@ -89,6 +94,17 @@ public final class InstanceStore {
         i -> new Cursor(i.createdAt(), i.id()));
   }
 
+  /** Row-locks and returns the tenant's instances in any of {@code states}. */
+  public Future<List<Instance>> lockTenantInstances(SqlClient sql, String tenantId, List<InstanceState> states) {
+    String[] names = states.stream().map(InstanceState::wire).toArray(String[]::new);
+    return sql.preparedQuery(OF_TENANT_IN_STATES).execute(Tuple.of(tenantId).addArrayOfString(names)).map(InstanceStore::all);
+  }
+
+  /** Row-locks and returns the instances suspended because their tenant was. */
+  public Future<List<Instance>> lockSuspendedWithTenant(SqlClient sql, String tenantId) {
+    return sql.preparedQuery(SUSPENDED_WITH_TENANT).execute(Tuple.of(tenantId)).map(InstanceStore::all);
+  }
+
   public Future<List<String>> idsOnNode(String node) {
     return pool.preparedQuery(ON_NODE).execute(Tuple.of(node)).map(rows -> {
       List<String> ids = new ArrayList<>();
@@ -103,6 +119,12 @@ public final class InstanceStore {
 
   private static Optional<Instance> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(Instance.fromRow(rows.iterator().next()));
+  }
+
+  private static List<Instance> all(RowSet<Row> rows) {
+    List<Instance> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(Instance.fromRow(row)));
+    return list;
   }
 
   private static JsonArray portsJson(List<PortMapping> ports) {

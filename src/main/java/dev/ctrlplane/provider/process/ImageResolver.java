@@ -2,6 +2,7 @@ package dev.ctrlplane.provider.process;
 
 import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.ProviderException;
+import dev.ctrlplane.provider.ProviderHealth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -17,6 +18,13 @@ final class ImageResolver {
 
   ImageResolver(Path imagesDir) {
     this.imagesDir = imagesDir;
+  }
+
+  /** Healthy when the images dir is a readable directory. Blocking. */
+  ProviderHealth health() {
+    return Files.isDirectory(imagesDir) && Files.isReadable(imagesDir)
+        ? ProviderHealth.ok()
+        : new ProviderHealth(false, "images dir " + imagesDir.toAbsolutePath() + " is not a readable directory");
   }
 
   /** Checks what the provider needs of a spec: a safe instance id, replicas, an executable image. Blocking. */

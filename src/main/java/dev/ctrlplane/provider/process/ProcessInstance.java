@@ -40,6 +40,11 @@ final class ProcessInstance {
     onDisk = true;
   }
 
+  /** The run dir is deleted. */
+  void markGone() {
+    onDisk = false;
+  }
+
   boolean isKnown() {
     return onDisk || !slots.isEmpty();
   }

@@ -12,14 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The {@code process} provider, like Nomad's raw_exec: image {@code name:tag} is the executable
@@ -37,21 +33,19 @@ public final class ProcessProvider implements Provider {
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
   private final Vertx vertx;
-  private final ProcessProviderConfig config;
   private final ImageResolver images;
   private final Launcher launcher;
   private final NetClient net;
   private final Replicas replicas;
   private final Supervisor supervisor;
   private final SerialQueue queue = new SerialQueue();
-  private final Map<String, ProcessInstance> instances = new ConcurrentHashMap<>();
+  private final InstanceRegistry instances = new InstanceRegistry(queue);
   private final Future<Void> ready;
   private volatile boolean detached;
 
   /** Starts adopting the replicas found in {@code config.runDir()} at once; see {@link #ready()}. */
   public ProcessProvider(Vertx vertx, ProcessProviderConfig config) {
     this.vertx = vertx;
-    this.config = config;
     Context context = vertx.getOrCreateContext();
     this.images = new ImageResolver(config.imagesDir());
     this.launcher = new Launcher(config.runDir(), HOST, context);
@@ -61,7 +55,7 @@ public final class ProcessProvider implements Provider {
     Prober prober = new Prober(vertx, net, HOST, config.startTimeout(), launcher);
     this.replicas = new Replicas(vertx, images, ports, launcher, stopper, prober);
     this.supervisor = new Supervisor(vertx, config, queue, replicas, stopper, this::snapshot);
-    this.ready = new Adopter(vertx, context, ports, supervisor).adopt(config.runDir(), this::instance)
+    this.ready = new Adopter(vertx, context, ports, supervisor).adopt(config.runDir(), instances::getOrCreate)
         .recover(err -> Future.failedFuture(
             new ProviderException("cannot adopt replicas from " + config.runDir() + ": " + err.getMessage())));
   }
@@ -87,7 +81,7 @@ public final class ProcessProvider implements Provider {
   public Future<Void> detach() {
     detached = true;
     supervisor.detach();
-    instances.values().forEach(instance -> instance.slots().forEach(replicas::cancelBackoff));
+    instances.all().forEach(instance -> instance.slots().forEach(replicas::cancelBackoff));
     return onCaller(queue.idle().compose(v -> net.close()));
   }
 
@@ -103,11 +97,8 @@ public final class ProcessProvider implements Provider {
 
   @Override
   public Future<ProviderHealth> health() {
-    Path dir = config.imagesDir();
     return onCaller(ready
-        .compose(v -> vertx.executeBlocking(() -> Files.isDirectory(dir) && Files.isReadable(dir), false))
-        .map(ok -> ok ? ProviderHealth.ok()
-            : new ProviderHealth(false, "images dir " + dir.toAbsolutePath() + " is not a readable directory"))
+        .compose(v -> vertx.executeBlocking(images::health, false))
         .otherwise(err -> new ProviderHealth(false, err.getMessage())));
   }
 
@@ -142,24 +133,23 @@ public final class ProcessProvider implements Provider {
 
   @Override
   public Future<Void> destroy(String instanceId) {
-    return onInstance(instanceId, instance -> replicas.destroy(instance)
-        .onSuccess(v -> instances.remove(instanceId, instance)));
+    return onInstance(instanceId, instance -> replicas.destroy(instance).map(v -> {
+      instance.markGone();
+      return v;
+    }));
   }
 
   @Override
   public Future<RunningInstance> status(String instanceId) {
     return onCaller(ready.map(v -> {
-      ProcessInstance instance = instances.get(instanceId);
+      ProcessInstance instance = instances.find(instanceId);
       return instance == null ? RunningInstance.none(NAME + ":" + instanceId) : snapshot(instance);
     }));
   }
 
   @Override
   public Set<String> instanceIds() {
-    return instances.values().stream()
-        .filter(ProcessInstance::isKnown)
-        .map(ProcessInstance::id)
-        .collect(Collectors.toUnmodifiableSet());
+    return instances.knownIds();
   }
 
   @Override
@@ -184,11 +174,7 @@ public final class ProcessProvider implements Provider {
     } catch (ProviderException e) {
       return Future.failedFuture(e);
     }
-    return onCaller(ready.compose(v -> queue.submit(instanceId, () -> operation.apply(instance(instanceId)))));
-  }
-
-  private ProcessInstance instance(String instanceId) {
-    return instances.computeIfAbsent(instanceId, ProcessInstance::new);
+    return onCaller(ready.compose(v -> instances.run(instanceId, operation)));
   }
 
   private RunningInstance snapshot(ProcessInstance instance) {

@@ -73,7 +73,7 @@ final class Supervisor {
     if (crashes > config.maxRestarts()) {
       return giveUp(slot, crashes, lastExit);
     }
-    Duration delay = backoff(crashes);
+    Duration delay = backoff(crashes, config.restartBackoffMin(), config.restartBackoffMax());
     LOG.info("restarting instance {} replica {} in {}", slot.instance().id(), slot.index(), Durations.format(delay));
     String instanceId = slot.instance().id();
     slot.backoffTimer(vertx.setTimer(delay.toMillis(), t -> queue.submit(instanceId, () -> restart(slot))));
@@ -123,9 +123,10 @@ final class Supervisor {
         .onComplete(ar -> notifyListener(l -> l.instanceChanged(slot.instance().id(), snapshot.apply(slot.instance()))));
   }
 
-  Duration backoff(int crashes) {
-    Duration delay = config.restartBackoffMin().multipliedBy(1L << Math.min(crashes - 1, MAX_DOUBLINGS));
-    return delay.compareTo(config.restartBackoffMax()) > 0 ? config.restartBackoffMax() : delay;
+  /** {@code min} doubled for each crash after the first, capped at {@code max}. */
+  static Duration backoff(int crashes, Duration min, Duration max) {
+    Duration delay = min.multipliedBy(1L << Math.min(crashes - 1, MAX_DOUBLINGS));
+    return delay.compareTo(max) > 0 ? max : delay;
   }
 
   private void notifyListener(Consumer<ProviderListener> call) {

@@ -17,9 +17,12 @@ import dev.ctrlplane.provider.RunningInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,13 +84,55 @@ class AdoptionTest {
   }
 
   @Test
-  void anAdoptedReplicaThatExitsIsReportedAndRunsAgainOnStart() throws Exception {
-    ProcessProvider first = fixture.provider();
-    long pid = fixture.pids(await(first.start(spec("web", "hello:1.0", 1, Map.of())))).get(0);
-    await(first.detach());
+  void adoptsAndSupervisesReplicasOfAControlPlaneKilledWithSigkill() throws Exception {
+    List<Long> pids = runAndKillControlPlane(2);
+    pids.forEach(fixture::track);
     ProcessProvider second = fixture.provider();
     List<RunningInstance> changes = new CopyOnWriteArrayList<>();
-    second.setListener(new ProviderListener() {
+    second.setListener(changesTo(changes));
+
+    assertEquals(pids, fixture.pids(await(second.status("web"))));
+    RunningInstance started = await(second.start(WEB));
+    assertEquals(pids, fixture.pids(started));
+    assertEquals("orphan", new JsonObject(fixture.get(started.endpoints().get(1).url() + "/").body())
+        .getString("greeting"));
+
+    // not our child: its exit is seen by polling, its exit code is unknown; the spec is known again, so it restarts
+    new ProcessBuilder("kill", "-KILL", Long.toString(pids.get(0))).start().waitFor();
+    until(() -> !changes.isEmpty(), "the restart is reported");
+    Replica restarted = changes.get(0).replicas().get(0);
+    fixture.pids(changes.get(0));
+    assertNotEquals(pids.get(0), restarted.pid());
+    assertEquals(1, restarted.restarts());
+    assertEquals(pids.get(1), changes.get(0).replicas().get(1).pid());
+
+    await(second.stop("web"));
+    assertFalse(isAlive(restarted.pid()));
+    assertFalse(isAlive(pids.get(1)));
+  }
+
+  /** Runs {@link ControlPlaneMain} in a JVM of its own, lets it start replicas, then kills it with SIGKILL. */
+  private List<Long> runAndKillControlPlane(int replicas) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process controlPlane = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ControlPlaneMain.class.getName(), runDir.toString(), Integer.toString(replicas))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(controlPlane.getInputStream()))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
+        // skip the log lines before it
+      }
+      assertTrue(line != null, "the control plane started its replicas");
+      controlPlane.destroyForcibly().waitFor();
+      return Arrays.stream(line.substring("READY ".length()).split(",")).map(Long::valueOf).toList();
+    } finally {
+      controlPlane.destroyForcibly();
+    }
+  }
+
+  private static ProviderListener changesTo(List<RunningInstance> changes) {
+    return new ProviderListener() {
       @Override
       public void instanceFailed(String instanceId, String message) {}
 
@@ -95,7 +140,17 @@ class AdoptionTest {
       public void instanceChanged(String instanceId, RunningInstance now) {
         changes.add(now);
       }
-    });
+    };
+  }
+
+  @Test
+  void anAdoptedReplicaThatExitsIsReportedAndRunsAgainOnStart() throws Exception {
+    ProcessProvider first = fixture.provider();
+    long pid = fixture.pids(await(first.start(spec("web", "hello:1.0", 1, Map.of())))).get(0);
+    await(first.detach());
+    ProcessProvider second = fixture.provider();
+    List<RunningInstance> changes = new CopyOnWriteArrayList<>();
+    second.setListener(changesTo(changes));
 
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
 
