@@ -120,17 +120,22 @@ public final class ControlPlane {
         });
   }
 
-  /** Deploys the edge on every event loop, sharing one port (a configured 0 becomes the first instance's port). */
+  /**
+   * Deploys the edge on every event loop, all sharing one port. A configured 0 becomes -1, Vert.x's "one random port
+   * shared by every server instance".
+   */
   private static Future<Integer> deployApi(Vertx vertx, CtrlplaneConfig config, Gateway gateway, BearerAuth auth,
       Readiness readiness) {
     var http = config.http();
-    ApiVerticle first = new ApiVerticle(new ApiVerticle.Settings(http.host(), http.port(), http.bodyLimit(), gateway,
-        auth, readiness));
-    return vertx.deployVerticle(first).compose(id -> {
-      int port = first.actualPort();
-      var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness);
-      return deploy(vertx, () -> new ApiVerticle(settings), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE - 1).map(port);
-    });
+    int port = http.port() == 0 ? -1 : http.port();
+    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness);
+    List<ApiVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Supplier<io.vertx.core.Deployable> edge = () -> {
+      ApiVerticle verticle = new ApiVerticle(settings);
+      deployed.add(verticle);
+      return verticle;
+    };
+    return deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE).map(id -> deployed.get(0).actualPort());
   }
 
   private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> verticle, int instances) {

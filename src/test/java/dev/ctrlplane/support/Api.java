@@ -74,6 +74,28 @@ public final class Api {
     return send("DELETE", path, null);
   }
 
+  /**
+   * Polls {@code GET /v1/instances/{id}} until the instance is in {@code state} (a user's way of waiting on
+   * provisioning, which has no {@code ?wait=}); fails with the last body seen after {@code seconds}.
+   */
+  public JsonObject awaitState(String instanceId, String state, int seconds) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    Response last;
+    do {
+      last = get("/v1/instances/" + instanceId).expect(200);
+      if (state.equals(last.json().getString("state"))) {
+        return last.json();
+      }
+      try {
+        Thread.sleep(50); // polling interval of a condition with a deadline, not a wait for a race
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("instance " + instanceId + " did not reach " + state + " in " + seconds + "s: " + last.body());
+  }
+
   /** Any method and raw body text (for malformed JSON and the like), sent as application/json. */
   public Response send(String method, String path, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
