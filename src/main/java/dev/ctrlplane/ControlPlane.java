@@ -16,6 +16,7 @@ import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.instance.InstanceService;
 import dev.ctrlplane.instance.InstanceStore;
 import dev.ctrlplane.instance.InstanceVerticle;
+import dev.ctrlplane.metrics.DomainMetrics;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
@@ -113,6 +114,7 @@ public final class ControlPlane {
         .compose(deployed -> deployApi(vertx, config, gateway, new BearerAuth(jwt), new Readiness(vertx, pool)))
         .map(port -> {
           ControlPlane node = new ControlPlane(config, vertx, pool, providers, runtime, port);
+          DomainMetrics.start(vertx, pool, java.time.Duration.ofSeconds(15));
           runtime.reconcileNode().onFailure(f -> LOG.warn("reconcile at start-up failed: {}", f.getMessage()));
           LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
               config.http().host(), port, config.cluster().enabled() ? "on" : "off");
@@ -128,7 +130,7 @@ public final class ControlPlane {
       Readiness readiness) {
     var http = config.http();
     int port = http.port() == 0 ? -1 : http.port();
-    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness);
+    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness, version());
     List<ApiVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     Supplier<io.vertx.core.Deployable> edge = () -> {
       ApiVerticle verticle = new ApiVerticle(settings);
@@ -150,6 +152,12 @@ public final class ControlPlane {
     ProcessProviderConfig defaults = ProcessProviderConfig.defaults(p.imagesDir(), config.dataDir().resolve("replicas"));
     return new ProcessProviderConfig(p.imagesDir(), defaults.runDir(), p.stopGrace(), p.startTimeout(),
         defaults.restartBackoffMin(), defaults.restartBackoffMax(), p.maxRestarts(), p.restartWindow());
+  }
+
+  /** The version from the jar's manifest ("dev" when run from classes). */
+  public static String version() {
+    String version = ControlPlane.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   public Vertx vertx() {

@@ -9,8 +9,7 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionCommand implements Callable<Integer>, IVersionProvider {
 
   static String version() {
-    String version = VersionCommand.class.getPackage().getImplementationVersion();
-    return "ctrlplane " + (version == null ? "dev" : version);
+    return "ctrlplane " + dev.ctrlplane.ControlPlane.version();
   }
 
   @Override

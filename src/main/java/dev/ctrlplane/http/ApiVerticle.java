@@ -16,7 +16,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiVerticle extends VerticleBase {
 
   /** What the edge needs, built once per node and shared by its instances. */
-  public record Settings(String host, int port, int bodyLimit, Gateway gateway, BearerAuth auth, Readiness readiness) {}
+  public record Settings(String host, int port, int bodyLimit, Gateway gateway, BearerAuth auth, Readiness readiness,
+      String version) {}
 
   private final Settings settings;
   private HttpServer server;
@@ -31,10 +32,13 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
     mountOperations(router);
+    JsonObject[] openApi = new JsonObject[1];
+    router.get(OpenApi.PATH).handler(ctx -> Gateway.respond(ctx, 200, openApi[0]));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     router.route("/v1/*").handler(settings.auth()::handle);
     new InstanceRoutes(settings.gateway(), waiters).mount(router);
     new AdminRoutes(settings.gateway()).mount(router);
+    openApi[0] = OpenApi.document(router, settings.version());
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);

@@ -1,6 +1,5 @@
 package dev.ctrlplane.provider.process;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -23,18 +22,16 @@ final class Adopter {
 
   private static final Logger LOG = LoggerFactory.getLogger(Adopter.class);
 
-  private record Found(String instanceId, int index, ReplicaFile file, ProcessHandle handle) {}
+  private record Found(String instanceId, int index, ReplicaFile file) {}
 
   private record Scan(List<String> instanceIds, List<Found> alive) {}
 
   private final Vertx vertx;
-  private final Context context;
   private final PortAllocator ports;
   private final Supervisor supervisor;
 
-  Adopter(Vertx vertx, Context context, PortAllocator ports, Supervisor supervisor) {
+  Adopter(Vertx vertx, PortAllocator ports, Supervisor supervisor) {
     this.vertx = vertx;
-    this.context = context;
     this.ports = ports;
     this.supervisor = supervisor;
   }
@@ -51,7 +48,7 @@ final class Adopter {
     ReplicaSlot slot = instance.slotOrNew(found.index());
     slot.port(found.file().port());
     slot.restarts(found.file().restarts());
-    slot.attach(ReplicaProcess.adopted(found.handle(), found.file(), context), ReplicaState.RUNNING);
+    slot.attach(ReplicaProcess.adopted(vertx, found.file()), ReplicaState.RUNNING);
     ports.reserve(found.file().port());
     supervisor.watch(slot);
     LOG.info("adopted instance {} replica {} (pid {}, port {})",
@@ -69,16 +66,16 @@ final class Adopter {
       ids.add(id);
       for (Path replicaDir : children(instanceDir)) {
         index(replicaDir).ifPresent(index -> ReplicaFile.read(replicaDir)
-            .ifPresent(file -> running(file).ifPresentOrElse(
-                handle -> alive.add(new Found(id, index, file, handle)),
-                () -> ReplicaFile.delete(replicaDir))));
+            .ifPresent(file -> {
+              if (ProcStat.isRunning(file.pid(), file.startTicks())) {
+                alive.add(new Found(id, index, file));
+              } else {
+                ReplicaFile.delete(replicaDir);
+              }
+            }));
       }
     }
     return new Scan(ids, alive);
-  }
-
-  private static Optional<ProcessHandle> running(ReplicaFile file) {
-    return ProcStat.isRunning(file.pid(), file.startTicks()) ? ProcessHandle.of(file.pid()) : Optional.empty();
   }
 
   private static Optional<Integer> index(Path replicaDir) {

@@ -4,6 +4,7 @@ import dev.ctrlplane.provider.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +16,13 @@ final class PortAllocator {
   private final InetAddress host;
   private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
 
-  PortAllocator(InetAddress host) {
-    this.host = host;
+  /** {@code host} is an IP literal such as 127.0.0.1, the address replicas bind. */
+  PortAllocator(String host) {
+    try {
+      this.host = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address: " + host, e);
+    }
   }
 
   /** A free port, now reserved. Blocking (binds a socket). */

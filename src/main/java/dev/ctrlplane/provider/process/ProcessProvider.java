@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -50,12 +49,12 @@ public final class ProcessProvider implements Provider {
     this.images = new ImageResolver(config.imagesDir());
     this.launcher = new Launcher(config.runDir(), HOST, context);
     this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
-    PortAllocator ports = new PortAllocator(InetAddress.getLoopbackAddress());
+    PortAllocator ports = new PortAllocator(HOST);
     Stopper stopper = new Stopper(vertx, config.stopGrace());
     Prober prober = new Prober(vertx, net, HOST, config.startTimeout(), launcher);
     this.replicas = new Replicas(vertx, images, ports, launcher, stopper, prober);
     this.supervisor = new Supervisor(vertx, config, queue, replicas, stopper, this::snapshot);
-    this.ready = new Adopter(vertx, context, ports, supervisor).adopt(config.runDir(), instances::getOrCreate)
+    this.ready = new Adopter(vertx, ports, supervisor).adopt(config.runDir(), instances::getOrCreate)
         .recover(err -> Future.failedFuture(
             new ProviderException("cannot adopt replicas from " + config.runDir() + ": " + err.getMessage())));
   }
@@ -68,7 +67,12 @@ public final class ProcessProvider implements Provider {
     return onCaller(ready);
   }
 
-  /** Where replica {@code index} of the instance keeps {@code stdout.log} and {@code stderr.log}. */
+  /**
+   * Where replica {@code index} of the instance keeps {@code stdout.log} and {@code stderr.log}; they stay after a
+   * stop and go with {@link #destroy}.
+   *
+   * @throws ProviderException for an instance id that is not a safe directory name
+   */
   public Path logDir(String instanceId, int index) {
     return launcher.replicaDir(ImageResolver.checkInstanceId(instanceId), index);
   }

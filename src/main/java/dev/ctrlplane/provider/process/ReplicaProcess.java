@@ -2,6 +2,8 @@ package dev.ctrlplane.provider.process;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 
 /**
@@ -9,6 +11,8 @@ import java.time.Instant;
  * spawned (exit code known) or a process adopted from a previous control plane (exit code unknown).
  */
 final class ReplicaProcess {
+
+  private static final long ADOPTED_POLL_MILLIS = 500;
 
   private final long pid;
   private final long startTicks;
@@ -30,9 +34,21 @@ final class ReplicaProcess {
     return new ReplicaProcess(process.pid(), startTicks, Instant.now(), false, exit);
   }
 
-  static ReplicaProcess adopted(ProcessHandle handle, ReplicaFile file, Context context) {
-    Future<Integer> exit = Future.fromCompletionStage(handle.onExit().thenApply(ignored -> null), context);
-    return new ReplicaProcess(handle.pid(), file.startTicks(), file.startedAt(), true, exit);
+  /**
+   * A process left by a previous control plane. Its exit is noticed by polling /proc, not with
+   * {@code ProcessHandle.onExit()}: that one counts a zombie as alive, and an orphan stays a zombie for as long as
+   * the process that inherited it does not reap it.
+   */
+  static ReplicaProcess adopted(Vertx vertx, ReplicaFile file) {
+    Promise<Integer> exit = Promise.promise();
+    vertx.setPeriodic(ADOPTED_POLL_MILLIS, timer -> vertx
+        .executeBlocking(() -> ProcStat.isRunning(file.pid(), file.startTicks()), false)
+        .onSuccess(running -> {
+          if (!running && exit.tryComplete(null)) {
+            vertx.cancelTimer(timer);
+          }
+        }));
+    return new ReplicaProcess(file.pid(), file.startTicks(), file.startedAt(), true, exit.future());
   }
 
   long pid() {

@@ -1,0 +1,101 @@
+package dev.ctrlplane.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The OpenAPI 3 document of {@code /v1}, generated from the router's own routes so it cannot drift from what is
+ * served; each operation's summary comes from {@link #SUMMARIES}, and a route without one fails start-up.
+ */
+final class OpenApi {
+
+  static final String PATH = "/v1/openapi.json";
+
+  static final Map<String, String> SUMMARIES = Map.ofEntries(
+      Map.entry("POST /v1/instances", "Create an instance (201, state provisioning)"),
+      Map.entry("GET /v1/instances", "List instances (filters state, label=k=v, provider; cursor page)"),
+      Map.entry("GET /v1/instances/{id}", "Get an instance (ETag = version)"),
+      Map.entry("PATCH /v1/instances/{id}", "Update name, labels, env (If-Match honoured)"),
+      Map.entry("DELETE /v1/instances/{id}", "Destroy an instance (202 destroying; ?wait= for 204)"),
+      Map.entry("POST /v1/instances/{id}/start", "Start (202 starting; ?wait= for 200)"),
+      Map.entry("POST /v1/instances/{id}/stop", "Stop (202 stopping; ?wait= for 200)"),
+      Map.entry("POST /v1/instances/{id}/restart", "Restart (202 restarting; ?wait= for 200)"),
+      Map.entry("POST /v1/instances/{id}/scale", "Scale resources and replicas, quota-checked"),
+      Map.entry("POST /v1/instances/{id}/suspend", "Suspend (202 suspending; ?wait= for 200)"),
+      Map.entry("POST /v1/instances/{id}/unsuspend", "Unsuspend (202 starting; ?wait= for 200)"),
+      Map.entry("POST /v1/admin/tenants", "Create a tenant (operators)"),
+      Map.entry("GET /v1/admin/tenants", "List tenants (?status=, cursor page)"),
+      Map.entry("GET /v1/admin/tenants/{id}", "Get a tenant"),
+      Map.entry("PATCH /v1/admin/tenants/{id}", "Update a tenant's name, slug, plan, metadata"),
+      Map.entry("DELETE /v1/admin/tenants/{id}", "Delete a tenant that owns no instances"),
+      Map.entry("POST /v1/admin/tenants/{id}/suspend", "Suspend a tenant: read-only, instances suspended"),
+      Map.entry("POST /v1/admin/tenants/{id}/unsuspend", "Unsuspend a tenant: its instances resume"),
+      Map.entry("GET /v1/admin/tenants/{id}/quota", "A tenant's quota and what it uses"),
+      Map.entry("PUT /v1/admin/tenants/{id}/quota", "Replace a tenant's quota"),
+      Map.entry("GET /v1/admin/audit", "The audit log (filters, cursor page)"),
+      Map.entry("GET /v1/admin/audit/verify", "Recompute a tenant's audit hash chain"),
+      Map.entry("GET /v1/admin/stats", "Counts of tenants, instances, providers, cluster nodes"),
+      Map.entry("GET /v1/admin/providers", "Providers: health, capabilities, instances"),
+      Map.entry("GET /v1/openapi.json", "This document"));
+
+  private OpenApi() {}
+
+  static JsonObject document(Router router, String version) {
+    Map<String, JsonObject> paths = new TreeMap<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || !path.startsWith("/v1/") || route.methods() == null) {
+        continue;
+      }
+      String templated = path.replaceAll(":([A-Za-z_]+)", "{$1}");
+      for (HttpMethod method : route.methods()) {
+        paths.computeIfAbsent(templated, p -> new JsonObject())
+            .put(method.name().toLowerCase(), operation(method.name() + " " + templated, templated));
+      }
+    }
+    return new JsonObject()
+        .put("openapi", "3.0.3")
+        .put("info", new JsonObject().put("title", "ctrlplane API").put("version", version))
+        .put("components", components())
+        .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
+        .put("paths", new JsonObject(new java.util.LinkedHashMap<>(paths)));
+  }
+
+  private static JsonObject operation(String key, String path) {
+    String summary = SUMMARIES.get(key);
+    if (summary == null) {
+      throw new IllegalStateException("route " + key + " has no OpenAPI summary in OpenApi.SUMMARIES");
+    }
+    JsonObject operation = new JsonObject().put("summary", summary).put("responses", new JsonObject()
+        .put("default", new JsonObject().put("description", "an error").put("content", new JsonObject()
+            .put("application/json", new JsonObject().put("schema", ref("Error")))))
+        .put("2XX", new JsonObject().put("description", "success")));
+    if (path.contains("{id}")) {
+      operation.put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("in", "path")
+          .put("required", true).put("schema", new JsonObject().put("type", "string"))));
+    }
+    return operation;
+  }
+
+  private static JsonObject components() {
+    JsonObject error = new JsonObject().put("type", "object")
+        .put("required", new JsonArray().add("message").add("code"))
+        .put("properties", new JsonObject()
+            .put("message", new JsonObject().put("type", "string"))
+            .put("code", new JsonObject().put("type", "string"))
+            .put("request_id", new JsonObject().put("type", "string")));
+    return new JsonObject()
+        .put("schemas", new JsonObject().put("Error", error))
+        .put("securitySchemes", new JsonObject().put("bearer",
+            new JsonObject().put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")));
+  }
+
+  private static JsonObject ref(String schema) {
+    return new JsonObject().put("$ref", "#/components/schemas/" + schema);
+  }
+}
