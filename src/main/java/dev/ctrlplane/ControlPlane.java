@@ -108,7 +108,7 @@ public final class ControlPlane {
     Gateway gateway = new Gateway(new BusClient(vertx, config.http().requestTimeout()));
     int instancesPerLoop = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return new Migrations(pool).migrate()
-        .compose(applied -> process.ready())
+        .compose(applied -> Future.all(providers.all().stream().map(Provider::ready).toList()))
         .compose(ready -> deploy(vertx, () -> new InstanceVerticle(instanceService, runtime, refusals), instancesPerLoop))
         .compose(deployed -> deploy(vertx, () -> new AdminVerticle(tenantService, audit, stats, refusals), 1))
         .compose(deployed -> deployApi(vertx, config, gateway, new BearerAuth(jwt), new Readiness(vertx, pool)))
@@ -189,11 +189,7 @@ public final class ControlPlane {
    * tasks alone; stopping them is an API call, not a side effect of maintenance.
    */
   public Future<Void> close() {
-    Future<Void> detached = providers.all().stream()
-        .filter(p -> p instanceof ProcessProvider)
-        .map(p -> ((ProcessProvider) p).detach())
-        .findFirst()
-        .orElse(Future.succeededFuture());
+    Future<Void> detached = Future.all(providers.all().stream().map(Provider::detach).toList()).mapEmpty();
     return detached.recover(f -> Future.succeededFuture())
         .compose(v -> pool.close())
         .eventually(vertx::close);

@@ -53,6 +53,19 @@ public interface Provider {
    */
   Set<String> instanceIds();
 
+  /** Completes once the provider has found what an earlier control plane left running (adoption). */
+  default Future<Void> ready() {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Stops supervising without stopping replicas, for a control-plane shutdown: the next start adopts them. Calls
+   * after this fail.
+   */
+  default Future<Void> detach() {
+    return Future.succeededFuture();
+  }
+
   /** Registers the listener told about failures found by supervision, outside any call. */
   void setListener(ProviderListener listener);
 }

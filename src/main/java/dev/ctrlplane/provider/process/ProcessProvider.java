@@ -63,6 +63,7 @@ public final class ProcessProvider implements Provider {
    * Completes once the replicas a previous control plane left in the run dir are adopted. Every operation waits for
    * it; {@link #instanceIds()} is complete only after it.
    */
+  @Override
   public Future<Void> ready() {
     return onCaller(ready);
   }
@@ -82,6 +83,7 @@ public final class ProcessProvider implements Provider {
    * the next provider over the same run dir to adopt. Completes once operations in flight have finished; later
    * operations fail.
    */
+  @Override
   public Future<Void> detach() {
     detached = true;
     supervisor.detach();

@@ -1,0 +1,94 @@
+package dev.ctrlplane.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.TestNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator uses it: tokens it mints are accepted by a node with the same key. */
+class CliTest {
+
+  static TestNode node;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void mintedTokensAreAcceptedWithTheirRoles() {
+    String secret = "auth.jwt.secret=" + TestNode.SECRET;
+    String admin = run("token", "--set", secret, "--admin", "--sub", "ops").out().trim();
+    String tenant = Fixtures.tenant(node);
+    node.api(admin).get("/v1/admin/stats").expect(200);
+    String user = run("token", "--set", secret, "--tenant", tenant, "--sub", "alice", "--ttl", "5m").out().trim();
+    node.api(user).get("/v1/instances").expect(200);
+    node.api(user).get("/v1/admin/stats").expectError(403, "forbidden");
+  }
+
+  @Test
+  void generatedSecretIsWrittenOnceAndReused() throws Exception {
+    String dataDir = "data.dir=" + dir;
+    String first = run("token", "--set", dataDir, "--admin", "--sub", "ops").out();
+    Path secretFile = dir.resolve("jwt-secret");
+    String secret = Files.readString(secretFile);
+    run("token", "--set", dataDir, "--admin", "--sub", "ops");
+    assertEquals(secret, Files.readString(secretFile), "the key is generated once");
+    assertTrue(Files.getPosixFilePermissions(secretFile).toString().equals("[OWNER_READ, OWNER_WRITE]"));
+    assertTrue(first.trim().split("\\.").length == 3, "a JWT");
+  }
+
+  @Test
+  void mistakesAreOneLineAndExitNonZero() {
+    Result bad = run("token", "--set", "http.port=abc", "--admin", "--sub", "ops");
+    assertEquals(2, bad.exit());
+    assertEquals("ctrlplane: invalid configuration: http.port = 'abc': expected an integer in 0..65535", bad.err().trim());
+    Result noTenant = run("token", "--sub", "alice");
+    assertEquals(2, noTenant.exit());
+    assertTrue(noTenant.err().contains("--tenant is required"), noTenant.err());
+    Result ttl = run("token", "--admin", "--sub", "ops", "--ttl", "forever");
+    assertEquals(2, ttl.exit());
+    assertTrue(ttl.err().contains("--ttl"), ttl.err());
+  }
+
+  @Test
+  void versionPrints() {
+    assertTrue(run("version").out().startsWith("ctrlplane "));
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+      int exit = Cli.run(args);
+      return new Result(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}

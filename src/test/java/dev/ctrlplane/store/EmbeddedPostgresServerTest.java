@@ -1,0 +1,72 @@
+package dev.ctrlplane.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctrlplane.support.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded store is durable, keeps its data across restarts, and recovers from a killed control plane. */
+class EmbeddedPostgresServerTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void durableKeepsDataAndStopsAPostmasterLeftByAKilledRun() throws Exception {
+    Path data = dir.resolve("pg");
+    Process crashing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EmbeddedPgMain.class.getName(), data.toString())
+        .redirectErrorStream(true).start();
+    String firstUrl = readyLine(crashing);
+    long leftover = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+    try (Connection conn = DriverManager.getConnection(TestDatabase.jdbc(firstUrl));
+         Statement sql = conn.createStatement()) {
+      assertEquals("on", single(sql, "SHOW fsync"));
+      assertEquals("on", single(sql, "SHOW synchronous_commit"));
+      sql.execute("CREATE TABLE kept (v TEXT)");
+      sql.execute("INSERT INTO kept VALUES ('acknowledged')");
+    }
+    crashing.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no close()
+    assertTrue(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false));
+
+    EmbeddedPostgresServer second = EmbeddedPostgresServer.start(data, 0);
+    try (Connection conn = DriverManager.getConnection(TestDatabase.jdbc(second.url()));
+         Statement sql = conn.createStatement()) {
+      assertEquals("acknowledged", single(sql, "SELECT v FROM kept"));
+    } finally {
+      second.close();
+    }
+    assertFalse(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "the leftover was stopped");
+  }
+
+  private static String readyLine(Process process) throws java.io.IOException {
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("ready ")) {
+        return line.substring("ready ".length());
+      }
+    }
+    throw new AssertionError("the embedded PostgreSQL JVM exited before it was ready");
+  }
+
+  private static String single(Statement sql, String query) throws Exception {
+    try (ResultSet rows = sql.executeQuery(query)) {
+      List<String> values = new java.util.ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      assertEquals(1, values.size());
+      return values.get(0);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ctrlplane.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ctrlplane.support.Futures;
+import dev.ctrlplane.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes starting at once apply each migration once; a second run applies nothing. */
+class MigrationsTest {
+
+  @Test
+  void concurrentStartsApplyEachScriptOnce() {
+    String url = TestDatabase.freshDatabase();
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool a = StorePool.create(vertx, url, 2);
+      Pool b = StorePool.create(vertx, url, 2);
+      Future<Integer> first = new Migrations(a).migrate();
+      Future<Integer> second = new Migrations(b).migrate();
+      Futures.await(Future.all(first, second));
+      assertEquals(Migrations.latestVersion(), first.result() + second.result(), "each script applied exactly once");
+      assertEquals(0, Futures.await(new Migrations(a).migrate()));
+      assertEquals(Migrations.latestVersion(), Futures.await(new Migrations(a).currentVersion()));
+      long rows = Futures.await(a.query("SELECT count(*) AS n FROM schema_migrations").execute())
+          .iterator().next().getLong("n");
+      assertEquals(Migrations.latestVersion(), rows);
+    } finally {
+      Futures.await(vertx.close());
+    }
+  }
+}
