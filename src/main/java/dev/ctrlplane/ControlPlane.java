@@ -137,7 +137,10 @@ public final class ControlPlane {
       deployed.add(verticle);
       return verticle;
     };
-    return deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE).map(id -> deployed.get(0).actualPort());
+    return deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
+        .map(id -> deployed.get(0).actualPort())
+        .recover(failed -> Future.failedFuture(new dev.ctrlplane.config.ConfigException("cannot listen on "
+            + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)")));
   }
 
   private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> verticle, int instances) {
