@@ -1,9 +1,9 @@
 package dev.ctrlplane.cli;
 
 import dev.ctrlplane.config.CtrlplaneConfig;
-import dev.ctrlplane.store.EmbeddedPostgresServer;
 import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
+import dev.ctrlplane.store.StoreServer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.Callable;
@@ -21,19 +21,15 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CtrlplaneConfig config = options.load();
-    EmbeddedPostgresServer embedded = config.store().embedded()
-        ? EmbeddedPostgresServer.start(config.dataDir().resolve("pg"), config.store().embeddedPort())
-        : null;
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = StorePool.create(vertx, embedded != null ? embedded.url() : config.store().url(), 2);
-      int applied = new Migrations(pool).migrate().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-      System.out.println("applied " + applied + " migration(s); schema is at version " + Migrations.latestVersion());
-      return 0;
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      if (embedded != null) {
-        embedded.close();
+    try (StoreServer store = StoreServer.open(config)) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        Pool pool = StorePool.create(vertx, store.url(), 2);
+        int applied = new Migrations(pool).migrate().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        System.out.println("applied " + applied + " migration(s); schema is at version " + Migrations.latestVersion());
+        return 0;
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     }
   }

@@ -2,7 +2,7 @@ package dev.ctrlplane.cli;
 
 import dev.ctrlplane.ControlPlane;
 import dev.ctrlplane.config.CtrlplaneConfig;
-import dev.ctrlplane.store.EmbeddedPostgresServer;
+import dev.ctrlplane.store.StoreServer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -18,17 +18,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CtrlplaneConfig config = options.load();
-    EmbeddedPostgresServer embedded = config.store().embedded()
-        ? EmbeddedPostgresServer.start(config.dataDir().resolve("pg"), config.store().embeddedPort())
-        : null;
-    String url = embedded != null ? embedded.url() : config.store().url();
+    StoreServer store = StoreServer.open(config);
     ControlPlane node;
     try {
-      node = ControlPlane.start(config, url).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      node = ControlPlane.start(config, store.url()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
-      if (embedded != null) {
-        embedded.close();
-      }
+      store.close();
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -38,9 +33,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       } catch (Exception e) {
         System.err.println("ctrlplane: shutdown was not clean: " + e.getMessage());
       } finally {
-        if (embedded != null) {
-          embedded.close();
-        }
+        store.close();
         stopped.countDown();
       }
     }, "ctrlplane-shutdown"));
