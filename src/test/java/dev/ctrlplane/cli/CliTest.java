@@ -70,6 +70,16 @@ class CliTest {
   }
 
   @Test
+  void migrateAppliesTheSchemaOnceThenNothing() {
+    String store = "store.url=" + dev.ctrlplane.support.TestDatabase.freshDatabase();
+    Result first = run("migrate", "--set", store);
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.out().startsWith("applied " + dev.ctrlplane.store.Migrations.latestVersion() + " migration(s)"),
+        first.out());
+    assertTrue(run("migrate", "--set", store).out().startsWith("applied 0 migration(s)"));
+  }
+
+  @Test
   void versionPrints() {
     assertTrue(run("version").out().startsWith("ctrlplane "));
   }
