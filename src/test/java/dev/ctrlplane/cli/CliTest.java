@@ -52,7 +52,8 @@ class CliTest {
     String secret = Files.readString(secretFile);
     run("token", "--set", dataDir, "--admin", "--sub", "ops");
     assertEquals(secret, Files.readString(secretFile), "the key is generated once");
-    assertTrue(Files.getPosixFilePermissions(secretFile).toString().equals("[OWNER_READ, OWNER_WRITE]"));
+    assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+        Files.getPosixFilePermissions(secretFile), "only the owner may read the key");
     assertTrue(first.trim().split("\\.").length == 3, "a JWT");
   }
 
