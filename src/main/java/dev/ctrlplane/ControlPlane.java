@@ -181,13 +181,27 @@ public final class ControlPlane {
    * tasks alone; stopping them is an API call, not a side effect of maintenance.
    */
   public Future<Void> close() {
+    return stopTakingWork()
+        .compose(v -> detachProcessProvider())
+        .compose(v -> pool.close())
+        .eventually(vertx::close);
+  }
+
+  /**
+   * Undeploys the verticles before the pool closes: in a cluster the other nodes keep sending bus requests here until
+   * this node's consumers are unregistered, and each of them would fail on a closed pool.
+   */
+  private Future<Void> stopTakingWork() {
+    List<Future<Void>> undeployed = vertx.deploymentIDs().stream().map(vertx::undeploy).toList();
+    return Future.join(undeployed).<Void>mapEmpty().recover(f -> Future.succeededFuture());
+  }
+
+  private Future<Void> detachProcessProvider() {
     Future<Void> detached = providers.all().stream()
         .filter(p -> p instanceof ProcessProvider)
         .map(p -> ((ProcessProvider) p).detach())
         .findFirst()
         .orElse(Future.succeededFuture());
-    return detached.recover(f -> Future.succeededFuture())
-        .compose(v -> pool.close())
-        .eventually(vertx::close);
+    return detached.recover(f -> Future.succeededFuture());
   }
 }
