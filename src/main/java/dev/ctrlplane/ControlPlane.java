@@ -192,9 +192,23 @@ public final class ControlPlane {
    * tasks alone; stopping them is an API call, not a side effect of maintenance.
    */
   public Future<Void> close() {
-    Future<Void> detached = Future.all(providers.all().stream().map(Provider::detach).toList()).mapEmpty();
-    return detached.recover(f -> Future.succeededFuture())
+    return stopTakingWork()
+        .compose(v -> detachProviders())
         .compose(v -> pool.close())
         .eventually(vertx::close);
+  }
+
+  /**
+   * Undeploys the verticles before the pool closes: in a cluster the other nodes keep sending bus requests here until
+   * this node's consumers are unregistered, and each of them would fail on a closed pool.
+   */
+  private Future<Void> stopTakingWork() {
+    List<Future<Void>> undeployed = vertx.deploymentIDs().stream().map(vertx::undeploy).toList();
+    return Future.join(undeployed).<Void>mapEmpty().recover(f -> Future.succeededFuture());
+  }
+
+  private Future<Void> detachProviders() {
+    return Future.join(providers.all().stream().map(Provider::detach).toList()).<Void>mapEmpty()
+        .recover(f -> Future.succeededFuture());
   }
 }
