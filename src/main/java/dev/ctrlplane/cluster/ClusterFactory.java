@@ -52,6 +52,10 @@ public final class ClusterFactory {
     config.setProperty("hazelcast.socket.bind.any", "false");
     // the master holds a joiner back this long to batch joins (default 5 s); 1 s still batches nodes started together
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // a node killed without leaving is declared dead after 15 s without heartbeats (default 60 s), so requests stop
+    // going to it and its instances can be taken over sooner
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "2");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
     config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false).setPublicAddress(cluster.host());
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cluster.host());
     JoinConfig join = config.getNetworkConfig().getJoin();
