@@ -8,6 +8,7 @@ import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.store.Audits;
 import dev.ctrlplane.store.Transactions;
 import dev.ctrlplane.tenant.QuotaExceededException;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +28,21 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
   }
 
   @Override
-  public void refused(Call call, String resource, ApiException error) {
+  public Future<Void> refused(Call call, String resource, ApiException error) {
     String tenantId = tenantOf(call, error);
     String outcome = error.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
     JsonObject details = new JsonObject().put("code", error.code().code()).put("message", error.getMessage());
-    transactions.run(call, tx -> {
+    return transactions.run(call, tx -> {
       tx.audit(Audits.entry(call, tenantId, resource, Envelope.id(call), call.action(), outcome, details));
       if (error instanceof QuotaExceededException quota) {
         tx.emit(EventType.QUOTA_EXCEEDED, tenantId, null, tenantId, quota.details()
             .put("resource", resource).put("action", call.action()));
       }
-      return io.vertx.core.Future.succeededFuture();
-    }).onFailure(failure -> LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage()));
+      return Future.<Void>succeededFuture();
+    }).recover(failure -> {
+      LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private static String tenantOf(Call call, ApiException error) {
