@@ -8,6 +8,7 @@ import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.store.Audits;
 import dev.ctrlplane.store.Transactions;
 import dev.ctrlplane.tenant.QuotaExceededException;
+import dev.ctrlplane.tenant.TenantService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
 
   @Override
   public Future<Void> refused(Call call, String resource, ApiException error) {
-    String tenantId = tenantOf(call, error);
+    String tenantId = tenantOf(call, resource, error);
     String outcome = error.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
     JsonObject details = new JsonObject().put("code", error.code().code()).put("message", error.getMessage());
     return transactions.run(call, tx -> {
@@ -45,11 +46,21 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
     });
   }
 
-  private static String tenantOf(Call call, ApiException error) {
+  /**
+   * The chain the refusal belongs to: the caller's tenant, except that an operator acts on the tenant the call is
+   * about (the tenant in the path, or the one named in the body), as the entry of a successful call would say.
+   */
+  private static String tenantOf(Call call, String resource, ApiException error) {
     if (error instanceof QuotaExceededException quota) {
       return quota.tenantId();
     }
+    if (!call.principal().isAdmin()) {
+      return call.principal().tenantId();
+    }
+    if (TenantService.RESOURCE.equals(resource) && Envelope.id(call) != null) {
+      return Envelope.id(call);
+    }
     Object named = Envelope.body(call).getValue("tenant_id");
-    return named instanceof String tenant && call.principal().isAdmin() ? tenant : call.principal().tenantId();
+    return named instanceof String tenant ? tenant : call.principal().tenantId();
   }
 }
