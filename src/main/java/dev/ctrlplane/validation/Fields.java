@@ -126,11 +126,11 @@ public final class Fields {
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        String child = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
-        if (entry.getKey().indexOf('\0') >= 0) {
-          throw ApiException.invalidField(path.isEmpty() ? "body" : path, "keys must not contain the NUL character");
+        // a top-level name with a NUL is no known field, so it is ignored like any unknown one; nested keys are kept
+        if (!path.isEmpty() && entry.getKey().indexOf('\0') >= 0) {
+          throw ApiException.invalidField(path, "keys must not contain the NUL character (U+0000)");
         }
-        requireNoNul(entry.getValue(), child);
+        requireNoNul(entry.getValue(), path.isEmpty() ? entry.getKey() : path + "." + entry.getKey());
       }
     }
     if (value instanceof JsonArray array) {

@@ -87,6 +87,7 @@ class AdminInputTest {
     bodies.put("{\"plan\": 1}", "plan");
     bodies.put("{\"metadata\": \"x\"}", "metadata");
     bodies.put("{\"metadata\": {\"k\": \"\\u0000\"}}", "metadata");
+    bodies.put("{\"metadata\": {\"a\\u0000b\": \"v\"}}", "metadata");
     bodies.put("{\"name\": \"fine\", \"plan\": \"gold\"}", "plan");
     bodies.forEach((body, field) -> assertNamed(admin.send("PATCH", path, body), field));
     assertNamed(admin.with("If-Match", "not-an-etag").patch(path, new JsonObject().put("name", "fine")), "If-Match");
