@@ -7,6 +7,7 @@ import dev.ctrlplane.store.Page;
 import dev.ctrlplane.store.PageRequest;
 import dev.ctrlplane.store.Paging;
 import dev.ctrlplane.store.Times;
+import dev.ctrlplane.store.TypeId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -48,10 +49,15 @@ public final class AuditQueries {
 
   /**
    * Recomputes one chain (a tenant's, or the system chain for null) from its first entry: {@code valid} is false at
-   * the first entry whose stored hash or link does not match, which is named.
+   * the first entry whose stored hash or link does not match, which is named. A tenant id that is not one is a 400;
+   * a well-formed one without entries (a deleted tenant's chain stays) verifies as an empty chain.
    */
   public Future<JsonObject> verify(String tenantId) {
-    return verifyFrom(tenantId, 0L, AuditLog.GENESIS, 0);
+    String chain = tenantId == null || tenantId.isEmpty() ? null : tenantId;
+    if (chain != null && !TypeId.isValid("ten", chain)) {
+      return Future.failedFuture(ApiException.invalidField("tenant_id", "must be a tenant id like ten_01h..."));
+    }
+    return verifyFrom(chain, 0L, AuditLog.GENESIS, 0);
   }
 
   private Future<JsonObject> verifyFrom(String tenantId, long afterSeq, String previous, long checked) {

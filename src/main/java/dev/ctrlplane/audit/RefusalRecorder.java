@@ -8,6 +8,8 @@ import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.store.Audits;
 import dev.ctrlplane.store.Transactions;
 import dev.ctrlplane.tenant.QuotaExceededException;
+import dev.ctrlplane.tenant.TenantService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,25 +29,38 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
   }
 
   @Override
-  public void refused(Call call, String resource, ApiException error) {
-    String tenantId = tenantOf(call, error);
+  public Future<Void> refused(Call call, String resource, ApiException error) {
+    String tenantId = tenantOf(call, resource, error);
     String outcome = error.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
     JsonObject details = new JsonObject().put("code", error.code().code()).put("message", error.getMessage());
-    transactions.run(call, tx -> {
+    return transactions.run(call, tx -> {
       tx.audit(Audits.entry(call, tenantId, resource, Envelope.id(call), call.action(), outcome, details));
       if (error instanceof QuotaExceededException quota) {
         tx.emit(EventType.QUOTA_EXCEEDED, tenantId, null, tenantId, quota.details()
             .put("resource", resource).put("action", call.action()));
       }
-      return io.vertx.core.Future.succeededFuture();
-    }).onFailure(failure -> LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage()));
+      return Future.<Void>succeededFuture();
+    }).recover(failure -> {
+      LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
-  private static String tenantOf(Call call, ApiException error) {
+  /**
+   * The chain the refusal belongs to: the caller's tenant, except that an operator acts on the tenant the call is
+   * about (the tenant in the path, or the one named in the body), as the entry of a successful call would say.
+   */
+  private static String tenantOf(Call call, String resource, ApiException error) {
     if (error instanceof QuotaExceededException quota) {
       return quota.tenantId();
     }
+    if (!call.principal().isAdmin()) {
+      return call.principal().tenantId();
+    }
+    if (TenantService.RESOURCE.equals(resource) && Envelope.id(call) != null) {
+      return Envelope.id(call);
+    }
     Object named = Envelope.body(call).getValue("tenant_id");
-    return named instanceof String tenant && call.principal().isAdmin() ? tenant : call.principal().tenantId();
+    return named instanceof String tenant ? tenant : call.principal().tenantId();
   }
 }

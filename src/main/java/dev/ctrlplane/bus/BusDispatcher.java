@@ -25,15 +25,19 @@ public final class BusDispatcher {
   /** A feature operation: the call in, the reply body (JsonObject, JsonArray or null) out. */
   public interface Operation extends Function<Call, Future<?>> {}
 
-  /** Told about mutating calls that were refused (403, 409, 429), for the audit log. */
+  /**
+   * Told about mutating calls that were refused (403, 409, 429), for the audit log. The refusal is answered once the
+   * returned future completes, so it is on record before the caller hears of it; a failure there does not change
+   * the answer.
+   */
   public interface RefusalListener {
-    void refused(Call call, String resource, ApiException error);
+    Future<?> refused(Call call, String resource, ApiException error);
   }
 
   private record Route(Operation operation, String resource) {}
 
   private final Map<String, Route> routes = new HashMap<>();
-  private RefusalListener refusals = (call, resource, error) -> {};
+  private RefusalListener refusals = (call, resource, error) -> Future.succeededFuture();
 
   /** A read-only action. */
   public BusDispatcher query(String action, Operation operation) {
@@ -87,10 +91,10 @@ public final class BusDispatcher {
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("request {} action {} failed", call.requestId(), call.action(), failure);
     }
-    if (resource != null && isRefusal(error)) {
-      refusals.refused(call.withAction(auditAction(call.action()), call.body()), resource, error);
-    }
-    message.fail(error.status(), error.toWire());
+    Future<?> recorded = resource != null && isRefusal(error)
+        ? refusals.refused(call.withAction(auditAction(call.action()), call.body()), resource, error)
+        : Future.succeededFuture();
+    recorded.onComplete(done -> message.fail(error.status(), error.toWire()));
   }
 
   /** The action as the audit log names it: "tenant.suspend" is recorded as "suspend" on resource "tenant". */

@@ -5,6 +5,7 @@ import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
 import dev.ctrlplane.bus.ErrorCode;
+import dev.ctrlplane.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -71,12 +72,16 @@ public final class Gateway {
   }
 
   static JsonObject envelope(RoutingContext ctx) {
-    JsonObject envelope = new JsonObject().put(Envelope.QUERY, query(ctx.queryParams()));
+    JsonObject query = query(ctx.queryParams());
+    JsonObject body = body(ctx);
+    Fields.requireNoNul(query, "");
+    Fields.requireNoNul(body, "");
+    JsonObject envelope = new JsonObject().put(Envelope.QUERY, query);
     String id = ctx.pathParam("id");
     if (id != null) {
       envelope.put(Envelope.ID, id);
     }
-    envelope.put(Envelope.BODY, body(ctx));
+    envelope.put(Envelope.BODY, body);
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null) {
       envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch));

@@ -101,10 +101,18 @@ public final class InstanceService implements TenantInstances {
     JsonObject body = Envelope.body(call);
     String reason = InstanceInput.reason(body).orElse(null);
     return visible(call).compose(seen -> {
-      Resources resources = action == InstanceAction.SCALE ? scaleTarget(body, seen.resources()) : null;
-      return transactions.run(call, tx -> lockForAction(tx, call, seen, action, resources)
+      if (action == InstanceAction.SCALE) {
+        scaleTarget(body, seen.resources()); // a bad body is a 400 before anything is locked
+      }
+      return transactions.run(call, tx -> lockForAction(tx, call, seen, action)
           .compose(active -> lockedInstance(tx, seen.id()))
-          .compose(current -> transition(tx, current, action, resources, reason)));
+          .compose(current -> {
+            // merged over the locked instance, not the one seen before: a scale that raced another counts from
+            // what is stored now, so it can neither undo the other's change nor slip past the quota
+            Resources resources = action == InstanceAction.SCALE ? scaleTarget(body, current.resources()) : null;
+            return (resources == null ? Future.succeededFuture() : roomToScale(tx, current, resources))
+                .compose(room -> transition(tx, current, action, resources, reason));
+          }));
     }).onSuccess(runtime::converge).map(Instance::toJson);
   }
 
@@ -155,18 +163,24 @@ public final class InstanceService implements TenantInstances {
     });
   }
 
-  private Future<?> lockForAction(Tx tx, Call call, Instance seen, InstanceAction action, Resources resources) {
+  /** Locks the tenant before the instance (the order a tenant suspension takes them in), for growth on scale. */
+  private Future<?> lockForAction(Tx tx, Call call, Instance seen, InstanceAction action) {
     if (action == InstanceAction.SCALE) {
-      Usage delta = new Usage(0,
-          (long) resources.cpuMillis() * resources.replicas() - (long) seen.resources().cpuMillis() * seen.resources().replicas(),
-          (long) resources.memoryMb() * resources.replicas() - (long) seen.resources().memoryMb() * seen.resources().replicas(),
-          0, 0);
-      return tenancy.requireRoomFor(tx.sql(), seen.tenantId(), delta);
+      return tenancy.lockForGrowth(tx.sql(), seen.tenantId());
     }
     if (action == InstanceAction.DELETE && call.principal().isAdmin()) {
       return Future.succeededFuture(); // operators may clean up a suspended tenant's instances
     }
     return tenancy.requireActive(tx.sql(), seen.tenantId());
+  }
+
+  private Future<Void> roomToScale(Tx tx, Instance current, Resources target) {
+    Resources now = current.resources();
+    Usage delta = new Usage(0,
+        (long) target.cpuMillis() * target.replicas() - (long) now.cpuMillis() * now.replicas(),
+        (long) target.memoryMb() * target.replicas() - (long) now.memoryMb() * now.replicas(),
+        0, 0);
+    return tenancy.requireRoomFor(tx.sql(), current.tenantId(), delta);
   }
 
   private Future<Instance> insert(Tx tx, Instance draft) {

@@ -36,9 +36,14 @@ public final class Tenancy {
     return lock(sql, tenantId, LOCK_SHARED);
   }
 
+  /** Locks the tenant for a write that may grow usage, to be checked later in the same transaction. */
+  public Future<Quota> lockForGrowth(SqlClient sql, String tenantId) {
+    return lock(sql, tenantId, LOCK_FOR_GROWTH);
+  }
+
   /**
-   * Locks the tenant for growth and checks that adding {@code delta} keeps it within quota; fails with
-   * {@link QuotaExceededException} otherwise.
+   * Locks the tenant for growth (a no-op when this transaction holds the lock already) and checks that adding
+   * {@code delta} keeps it within quota; fails with {@link QuotaExceededException} otherwise.
    */
   public Future<Void> requireRoomFor(SqlClient sql, String tenantId, Usage delta) {
     return lock(sql, tenantId, LOCK_FOR_GROWTH)

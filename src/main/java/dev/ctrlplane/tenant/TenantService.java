@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Tenants, their status and quotas (SPEC §10). Callers are operators; the verticle checks that. */
 public final class TenantService {
 
-  static final String RESOURCE = "tenant";
+  public static final String RESOURCE = "tenant";
 
   private final TenantStore store;
   private final Transactions transactions;

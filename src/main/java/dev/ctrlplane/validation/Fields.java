@@ -116,6 +116,30 @@ public final class Fields {
     return Optional.of(map);
   }
 
+  /**
+   * Refuses U+0000 anywhere in a request's values or keys, naming where ({@code metadata.note}, {@code ports[0]}):
+   * PostgreSQL's text and jsonb cannot hold it, so it could never be stored.
+   */
+  public static void requireNoNul(Object value, String path) {
+    if (value instanceof String text && text.indexOf('\0') >= 0) {
+      throw ApiException.invalidField(path, "must not contain the NUL character (U+0000)");
+    }
+    if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        // a top-level name with a NUL is no known field, so it is ignored like any unknown one; nested keys are kept
+        if (!path.isEmpty() && entry.getKey().indexOf('\0') >= 0) {
+          throw ApiException.invalidField(path, "keys must not contain the NUL character (U+0000)");
+        }
+        requireNoNul(entry.getValue(), path.isEmpty() ? entry.getKey() : path + "." + entry.getKey());
+      }
+    }
+    if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        requireNoNul(array.getValue(i), path + "[" + i + "]");
+      }
+    }
+  }
+
   /** A duration as "30s"-style text or integer milliseconds. */
   public static Optional<Duration> optionalDuration(JsonObject body, String field, String path) {
     Object value = body.getValue(field);
