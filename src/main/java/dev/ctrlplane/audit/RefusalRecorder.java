@@ -11,6 +11,9 @@ import dev.ctrlplane.tenant.QuotaExceededException;
 import dev.ctrlplane.tenant.TenantService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,10 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(RefusalRecorder.class);
 
+  /** How to find the tenant that owns a resource an operator was refused on, per resource with such an owner. */
+  private static final Map<String, String> OWNER_OF = Map.of(
+      "instance", "SELECT tenant_id FROM instances WHERE id = $1");
+
   private final Transactions transactions;
 
   public RefusalRecorder(Transactions transactions) {
@@ -30,17 +37,16 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
 
   @Override
   public Future<Void> refused(Call call, String resource, ApiException error) {
-    String tenantId = tenantOf(call, resource, error);
     String outcome = error.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
     JsonObject details = new JsonObject().put("code", error.code().code()).put("message", error.getMessage());
-    return transactions.run(call, tx -> {
+    return transactions.run(call, tx -> tenantOf(tx.sql(), call, resource, error).map(tenantId -> {
       tx.audit(Audits.entry(call, tenantId, resource, Envelope.id(call), call.action(), outcome, details));
       if (error instanceof QuotaExceededException quota) {
         tx.emit(EventType.QUOTA_EXCEEDED, tenantId, null, tenantId, quota.details()
             .put("resource", resource).put("action", call.action()));
       }
-      return Future.<Void>succeededFuture();
-    }).recover(failure -> {
+      return (Void) null;
+    })).recover(failure -> {
       LOG.warn("could not audit refused call {}: {}", call.requestId(), failure.getMessage());
       return Future.succeededFuture();
     });
@@ -50,17 +56,24 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
    * The chain the refusal belongs to: the caller's tenant, except that an operator acts on the tenant the call is
    * about (the tenant in the path, or the one named in the body), as the entry of a successful call would say.
    */
-  private static String tenantOf(Call call, String resource, ApiException error) {
+  private static Future<String> tenantOf(SqlClient sql, Call call, String resource, ApiException error) {
     if (error instanceof QuotaExceededException quota) {
-      return quota.tenantId();
+      return Future.succeededFuture(quota.tenantId());
     }
     if (!call.principal().isAdmin()) {
-      return call.principal().tenantId();
+      return Future.succeededFuture(call.principal().tenantId());
     }
-    if (TenantService.RESOURCE.equals(resource) && Envelope.id(call) != null) {
-      return Envelope.id(call);
+    String id = Envelope.id(call);
+    if (TenantService.RESOURCE.equals(resource) && id != null) {
+      return Future.succeededFuture(id);
     }
     Object named = Envelope.body(call).getValue("tenant_id");
-    return named instanceof String tenant ? tenant : call.principal().tenantId();
+    String fallback = named instanceof String tenant ? tenant : call.principal().tenantId();
+    String ownerQuery = OWNER_OF.get(resource);
+    if (ownerQuery == null || id == null) {
+      return Future.succeededFuture(fallback);
+    }
+    return sql.preparedQuery(ownerQuery).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? fallback : rows.iterator().next().getString("tenant_id"));
   }
 }

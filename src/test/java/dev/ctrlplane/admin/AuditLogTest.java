@@ -354,6 +354,21 @@ class AuditLogTest {
   }
 
   @Test
+  void anOperatorsRefusedInstanceCallIsAuditedUnderTheInstancesTenant() {
+    String tenantId = Fixtures.tenant(node);
+    Api user = node.api(node.token(tenantId, "alice"));
+    String id = AdminFixtures.stoppedNoop(user, "refused-by-operator");
+    String requestId = "req-" + UUID.randomUUID();
+    admin.with("X-Request-Id", requestId).post("/v1/instances/" + id + "/stop").expectError(409, "invalid_state");
+    JsonObject entry = admin.get("/v1/admin/audit?action=stop&resource_id=" + id).expect(200)
+        .json().getJsonArray("items").getJsonObject(0);
+    assertEquals(requestId, entry.getString("request_id"));
+    assertEquals("failed", entry.getString("outcome"));
+    assertEquals("operator", entry.getString("actor_id"));
+    assertEquals(tenantId, entry.getString("tenant_id"), "filed in the chain of the tenant that owns the instance");
+  }
+
+  @Test
   void theStoreRefusesToRewriteTheLog() {
     AdminFixtures.tenant(admin, "free");
     long before = count(node, "SELECT count(*) FROM audit_log");
