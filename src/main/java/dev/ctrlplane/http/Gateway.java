@@ -78,7 +78,7 @@ public final class Gateway {
     }
     envelope.put(Envelope.BODY, body(ctx));
     String ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch != null) {
+    if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version
       envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch));
     }
     return envelope;
