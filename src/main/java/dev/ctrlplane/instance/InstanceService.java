@@ -102,7 +102,7 @@ public final class InstanceService implements TenantInstances {
     String reason = InstanceInput.reason(body).orElse(null);
     return visible(call).compose(seen -> {
       Resources resources = action == InstanceAction.SCALE ? scaleTarget(body, seen.resources()) : null;
-      return transactions.run(call, tx -> lockForAction(tx, seen, action, resources)
+      return transactions.run(call, tx -> lockForAction(tx, call, seen, action, resources)
           .compose(active -> lockedInstance(tx, seen.id()))
           .compose(current -> transition(tx, current, action, resources, reason)));
     }).onSuccess(runtime::converge).map(Instance::toJson);
@@ -155,7 +155,7 @@ public final class InstanceService implements TenantInstances {
     });
   }
 
-  private Future<?> lockForAction(Tx tx, Instance seen, InstanceAction action, Resources resources) {
+  private Future<?> lockForAction(Tx tx, Call call, Instance seen, InstanceAction action, Resources resources) {
     if (action == InstanceAction.SCALE) {
       Usage delta = new Usage(0,
           (long) resources.cpuMillis() * resources.replicas() - (long) seen.resources().cpuMillis() * seen.resources().replicas(),
@@ -163,7 +163,7 @@ public final class InstanceService implements TenantInstances {
           0, 0);
       return tenancy.requireRoomFor(tx.sql(), seen.tenantId(), delta);
     }
-    if (action == InstanceAction.DELETE) {
+    if (action == InstanceAction.DELETE && call.principal().isAdmin()) {
       return Future.succeededFuture(); // a suspended tenant's instances can still be deleted by an operator
     }
     return tenancy.requireActive(tx.sql(), seen.tenantId());
