@@ -3,6 +3,8 @@ package dev.ctrlplane.bus;
 import dev.ctrlplane.validation.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": n}}.
@@ -38,9 +40,12 @@ public final class Envelope {
     return Fields.optionalString(body, "tenant_id", "tenant_id", 1, 64).orElse(null);
   }
 
-  /** {@code label=k=v} parameters (repeatable) as one JSON object every match must contain. */
-  public static JsonObject labelFilter(JsonObject query) {
-    JsonObject labels = new JsonObject();
+  /**
+   * {@code label=k=v} parameters (repeatable), one single-entry object per parameter; a match must contain every one
+   * of them. Kept apart so that a key repeated with two values matches nothing instead of losing one of them.
+   */
+  public static List<JsonObject> labelFilter(JsonObject query) {
+    List<JsonObject> labels = new ArrayList<>();
     Object raw = query.getValue("label");
     JsonArray values = raw instanceof JsonArray array ? array : raw == null ? new JsonArray() : new JsonArray().add(raw);
     for (Object value : values) {
@@ -49,7 +54,7 @@ public final class Envelope {
       if (eq <= 0) {
         throw ApiException.invalidField("label", "must be key=value, got '" + text + "'");
       }
-      labels.put(text.substring(0, eq), text.substring(eq + 1));
+      labels.add(new JsonObject().put(text.substring(0, eq), text.substring(eq + 1)));
     }
     return labels;
   }

@@ -44,9 +44,18 @@ public final class BearerAuth {
   }
 
   public Future<Principal> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
+    return authenticate(token)
         .recover(invalid -> Future.failedFuture(unauthorized("invalid, expired or wrongly signed token")))
         .map(user -> principalOf(claimsOf(user)));
+  }
+
+  /** Vert.x throws, rather than fails, for some ill-typed claims (e.g. {@code "exp": null} or text). */
+  private Future<io.vertx.ext.auth.User> authenticate(String token) {
+    try {
+      return jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException illTyped) {
+      return Future.failedFuture(illTyped);
+    }
   }
 
   /** Vert.x keeps the decoded claims as the user's "accessToken" attribute; its principal holds the raw token. */

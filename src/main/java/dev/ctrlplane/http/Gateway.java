@@ -83,7 +83,7 @@ public final class Gateway {
     }
     envelope.put(Envelope.BODY, body);
     String ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch != null) {
+    if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version
       envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch));
     }
     return envelope;
@@ -102,12 +102,15 @@ public final class Gateway {
   }
 
   private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
+    if (!hasContent(ctx)) {
       return new JsonObject();
     }
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && !type.toLowerCase().startsWith("application/json")) {
       throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json, not " + type);
+    }
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
+      return new JsonObject();
     }
     Object parsed;
     try {
@@ -119,6 +122,14 @@ public final class Gateway {
       throw ApiException.invalidField("body", "must be a JSON object");
     }
     return object;
+  }
+
+  /** The body handler does not buffer form bodies (multipart), so the headers decide whether content was sent. */
+  private static boolean hasContent(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    return ctx.body() != null && ctx.body().length() > 0
+        || ctx.request().getHeader("Transfer-Encoding") != null
+        || length != null && !length.trim().equals("0");
   }
 
   private static int parseIfMatch(String header) {

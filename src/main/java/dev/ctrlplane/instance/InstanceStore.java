@@ -88,8 +88,8 @@ public final class InstanceStore {
     Filter filter = new Filter()
         .andIf(query.tenantId() != null, "tenant_id = ?", query.tenantId())
         .andIf(query.state() != null, "state = ?", query.state() == null ? null : query.state().wire())
-        .andIf(query.provider() != null, "provider_name = ?", query.provider())
-        .andIf(!query.labels().isEmpty(), "labels @> ?", query.labels());
+        .andIf(query.provider() != null, "provider_name = ?", query.provider());
+    query.labels().forEach(label -> filter.and("labels @> ?", label));
     return Paging.page(pool, "instances", filter, page, Instance::fromRow,
         i -> new Cursor(i.createdAt(), i.id()));
   }

@@ -13,8 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Calls the API over real HTTP, as a user would, and asserts on what comes back: {@code expect(201)} for success,
@@ -22,6 +24,7 @@ import java.util.Optional;
  */
 public final class Api {
 
+  private static final Set<String> SETTLED = Set.of("running", "stopped", "failed", "suspended");
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final int port;
@@ -86,14 +89,49 @@ public final class Api {
       if (state.equals(last.json().getString("state"))) {
         return last.json();
       }
-      try {
-        Thread.sleep(50); // polling interval of a condition with a deadline, not a wait for a race
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause();
     } while (System.nanoTime() < deadline);
     throw new AssertionError("instance " + instanceId + " did not reach " + state + " in " + seconds + "s: " + last.body());
+  }
+
+  /** Polls until the instance is in a settled state (running, stopped, failed, suspended) or gone. */
+  public void awaitSettled(String instanceId, int seconds) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    Response last;
+    do {
+      last = get("/v1/instances/" + instanceId);
+      if (last.status() == 404 || last.status() == 200
+          && SETTLED.contains(last.json().getString("state"))) {
+        return;
+      }
+      pause();
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("instance " + instanceId + " did not settle in " + seconds + "s: " + last.body());
+  }
+
+  /** Polls {@code GET /v1/instances/{id}} until it is 404 (deleted); fails with the last body seen after {@code seconds}. */
+  public void awaitGone(String instanceId, int seconds) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    Response last;
+    do {
+      last = get("/v1/instances/" + instanceId);
+      if (last.status() == 404) {
+        last.expectError(404, "not_found");
+        return;
+      }
+      last.expect(200);
+      pause();
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("instance " + instanceId + " was not deleted in " + seconds + "s: " + last.body());
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50); // polling interval of a condition with a deadline, not a wait for a race
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Any method and raw body text (for malformed JSON and the like), sent as application/json. */
@@ -120,7 +158,7 @@ public final class Api {
   }
 
   /** One response, with assertions that show the request and body when they fail. */
-  public record Response(String request, int status, String body, Map<String, java.util.List<String>> headers) {
+  public record Response(String request, int status, String body, Map<String, List<String>> headers) {
 
     public Response expect(int expected) {
       assertEquals(expected, status, () -> request + " -> " + status + " " + body);
