@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every /v1/admin route: operators only (SPEC §3, §10). Others get 403, and anonymous callers 401. */
 class AdminAccessTest {
@@ -51,29 +52,22 @@ class AdminAccessTest {
         new Route("DELETE", "/v1/admin/tenants/{id}", null, 204, "delete"));
   }
 
-  static TestNode node;
-  static Api admin;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static String ownTenant;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-    ownTenant = AdminFixtures.tenant(admin, "free").getString("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
+  static void ownTenant() {
+    ownTenant = Fixtures.createTenant(node.admin(), "free").getString("id");
   }
 
   @Test
   void aTenantTokenIsForbiddenOnEveryRouteAndTheRefusedChangesAreAuditedAsDenied() {
-    JsonObject target = AdminFixtures.tenant(admin, "pro");
+    JsonObject target = Fixtures.createTenant(node.admin(), "pro");
     String actor = "mallory-" + UUID.randomUUID();
     Api mallory = node.api(node.token(ownTenant, actor));
     Map<String, String> requestIds = new HashMap<>();
-    String slug = AdminFixtures.uniqueSlug("denied");
+    String slug = Fixtures.uniqueSlug("denied");
 
     for (Route route : routes(slug)) {
       String requestId = "deny-" + UUID.randomUUID();
@@ -84,12 +78,12 @@ class AdminAccessTest {
     }
 
     // nothing changed
-    JsonObject after = admin.get("/v1/admin/tenants/" + target.getString("id")).expect(200).json();
+    JsonObject after = node.admin().get("/v1/admin/tenants/" + target.getString("id")).expect(200).json();
     assertEquals(target, after);
-    assertEquals(0, AdminFixtures.count(node, "SELECT count(*) FROM tenants WHERE slug = $1", slug));
+    assertEquals(0, AdminFixtures.count(node.node(), "SELECT count(*) FROM tenants WHERE slug = $1", slug));
 
     // one denied entry per refused change, none for the refused reads
-    List<JsonObject> entries = AdminFixtures.allPages(admin, "/v1/admin/audit?actor_id=" + actor, 100);
+    List<JsonObject> entries = AdminFixtures.allPages(node.admin(), "/v1/admin/audit?actor_id=" + actor, 100);
     assertEquals(requestIds.size(), entries.size(), entries::toString);
     for (JsonObject entry : entries) {
       String action = entry.getString("action");
@@ -107,40 +101,40 @@ class AdminAccessTest {
   void rolesOtherThanSystemAdminAreForbidden() {
     String almostAdmin = node.sign(new JsonObject().put("sub", "eve").put("tenant_id", ownTenant)
         .put("roles", new JsonArray().add("admin").add("system:operator").add("SYSTEM:ADMIN")), 3600);
-    for (Route route : routes(AdminFixtures.uniqueSlug("almost"))) {
+    for (Route route : routes(Fixtures.uniqueSlug("almost"))) {
       route.call(node.api(almostAdmin), ownTenant).expectError(403, "forbidden");
     }
-    assertEquals("active", admin.get("/v1/admin/tenants/" + ownTenant).expect(200).json().getString("status"));
+    assertEquals("active", node.admin().get("/v1/admin/tenants/" + ownTenant).expect(200).json().getString("status"));
   }
 
   @Test
   void noTokenOrABadTokenIsUnauthorizedOnEveryRoute() {
-    JsonObject target = AdminFixtures.tenant(admin, "free");
+    JsonObject target = Fixtures.createTenant(node.admin(), "free");
     String expired = node.sign(new JsonObject().put("sub", "operator")
         .put("roles", new JsonArray().add("system:admin")), -60);
     String wronglySigned = node.adminToken().substring(0, node.adminToken().length() - 4) + "AAAA";
-    for (Route route : routes(AdminFixtures.uniqueSlug("anonymous"))) {
+    for (Route route : routes(Fixtures.uniqueSlug("anonymous"))) {
       Api.Response anonymous = route.call(node.api(null), target.getString("id")).expectError(401, "unauthorized");
       assertEquals("Bearer", anonymous.header("WWW-Authenticate").orElse(null));
       route.call(node.api(expired), target.getString("id")).expectError(401, "unauthorized");
       route.call(node.api(wronglySigned), target.getString("id")).expectError(401, "unauthorized");
       route.call(node.api("not-a-jwt"), target.getString("id")).expectError(401, "unauthorized");
     }
-    assertEquals(target, admin.get("/v1/admin/tenants/" + target.getString("id")).expect(200).json());
+    assertEquals(target, node.admin().get("/v1/admin/tenants/" + target.getString("id")).expect(200).json());
   }
 
   @Test
   void anOperatorSucceedsOnEveryRoute() {
-    JsonObject target = AdminFixtures.tenant(admin, "free");
-    for (Route route : routes(AdminFixtures.uniqueSlug("operator"))) {
-      route.call(admin, target.getString("id")).expect(route.operatorStatus());
+    JsonObject target = Fixtures.createTenant(node.admin(), "free");
+    for (Route route : routes(Fixtures.uniqueSlug("operator"))) {
+      route.call(node.admin(), target.getString("id")).expect(route.operatorStatus());
     }
-    admin.get("/v1/admin/tenants/" + target.getString("id")).expectError(404, "not_found");
+    node.admin().get("/v1/admin/tenants/" + target.getString("id")).expectError(404, "not_found");
     // an operator token that also names a tenant is still an operator
     String tenantOperator = node.sign(new JsonObject().put("sub", "ops").put("tenant_id", ownTenant)
         .put("roles", new JsonArray().add("system:admin")), 3600);
-    JsonObject other = AdminFixtures.tenant(admin, "free");
-    for (Route route : routes(AdminFixtures.uniqueSlug("operator"))) {
+    JsonObject other = Fixtures.createTenant(node.admin(), "free");
+    for (Route route : routes(Fixtures.uniqueSlug("operator"))) {
       route.call(node.api(tenantOperator), other.getString("id")).expect(route.operatorStatus());
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.support.Api;
-import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -19,46 +18,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * What the admin and tenant tests share: reading the store directly (to prove what the API says), walking pages,
- * and making tenants and instances through the API.
+ * What the admin and tenant tests share beyond {@link dev.ctrlplane.support.Fixtures}: reading the store directly (to
+ * prove what the API says), walking pages, whole quotas, and the provider's own view of an instance's replicas.
  */
 public final class AdminFixtures {
 
   private AdminFixtures() {}
 
-  /** A slug no other test uses. */
-  public static String uniqueSlug(String prefix) {
-    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** Creates a tenant through the API and returns it as the API shows it. */
-  public static JsonObject tenant(Api admin, String plan) {
-    String slug = uniqueSlug("t");
-    return admin.post("/v1/admin/tenants", new JsonObject().put("name", "Tenant " + slug).put("slug", slug)
-        .put("plan", plan)).expect(201).json();
-  }
-
   /** A whole quota, for PUT .../quota. */
   public static JsonObject quota(int instances, int cpuMillis, int memoryMb, int domains, int secrets) {
     return new JsonObject().put("max_instances", instances).put("max_cpu_millis", cpuMillis)
         .put("max_memory_mb", memoryMb).put("max_domains", domains).put("max_secrets", secrets);
-  }
-
-  /** A noop instance, created and running. */
-  public static String runningNoop(Api api, String name) {
-    String id = api.post("/v1/instances", Fixtures.noopInstance(name)).expect(201).id();
-    api.awaitState(id, "running", 30);
-    return id;
-  }
-
-  /** A noop instance, created, run, then stopped. */
-  public static String stoppedNoop(Api api, String name) {
-    String id = runningNoop(api, name);
-    assertEquals("stopped", api.post("/v1/instances/" + id + "/stop?wait=20s").expect(200).json().getString("state"));
-    return id;
   }
 
   /** Rows of a query on the node's own store. */
@@ -119,14 +91,6 @@ public final class AdminFixtures {
     assertFalse(pids.isEmpty(), "no replicas run");
     for (long pid : pids) {
       assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " is gone");
-    }
-  }
-
-  /** Stops every process replica the node runs, whatever the store says: no test leaves processes behind. */
-  public static void destroyProcesses(TestNode node) {
-    var process = node.plane().providers().get("process");
-    for (String id : process.instanceIds()) {
-      Futures.await(process.destroy(id));
     }
   }
 

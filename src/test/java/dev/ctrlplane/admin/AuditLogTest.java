@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
@@ -27,9 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audit log (SPEC §10): one entry per mutating call, in the change's transaction; refused calls (403, 409, 429) as
@@ -58,19 +57,8 @@ class AuditLogTest {
     }
   }
 
-  static TestNode node;
-  static Api admin;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   /** Sends calls with request ids of one prefix, and remembers which entries they must have written. */
   static final class Script {
@@ -104,16 +92,16 @@ class AuditLogTest {
   @Test
   void aScriptOfCallsWritesExactlyTheExpectedEntries() {
     Script s = new Script();
-    String slug = AdminFixtures.uniqueSlug("audited");
+    String slug = Fixtures.uniqueSlug("audited");
     String alice = "alice-" + UUID.randomUUID();
 
-    String t = s.audited(admin, a -> a.post("/v1/admin/tenants", new JsonObject().put("name", "Audited")
+    String t = s.audited(node.admin(), a -> a.post("/v1/admin/tenants", new JsonObject().put("name", "Audited")
         .put("slug", slug).put("plan", "pro")).expect(201), "tenant", "create", "success", "operator",
         Api.Response::id, Api.Response::id).id();
     Api user = node.api(node.token(t, alice));
     Function<Api.Response, String> tenantRef = r -> t;
 
-    s.audited(admin, a -> a.put("/v1/admin/tenants/" + t + "/quota", quota(1, 100000, 100000, 5, 5)).expect(200),
+    s.audited(node.admin(), a -> a.put("/v1/admin/tenants/" + t + "/quota", quota(1, 100000, 100000, 5, 5)).expect(200),
         "tenant", "update_quota", "success", "operator", tenantRef, tenantRef);
     String i1 = s.audited(user, u -> u.post("/v1/instances", Fixtures.noopInstance("web")).expect(201),
         "instance", "create", "success", alice, tenantRef, Api.Response::id).id();
@@ -132,15 +120,15 @@ class AuditLogTest {
         "instance", "create", "failed", alice, tenantRef, r -> null);
     s.audited(user, u -> u.post("/v1/admin/tenants/" + t + "/suspend").expectError(403, "forbidden"),
         "tenant", "suspend", "denied", alice, tenantRef, tenantRef);
-    s.audited(admin, a -> a.post("/v1/admin/tenants/" + t + "/suspend", new JsonObject().put("reason", "audit"))
+    s.audited(node.admin(), a -> a.post("/v1/admin/tenants/" + t + "/suspend", new JsonObject().put("reason", "audit"))
         .expect(200), "tenant", "suspend", "success", "operator", tenantRef, tenantRef);
     s.audited(user, u -> u.post("/v1/instances/" + i1 + "/start").expectError(403, "forbidden"),
         "instance", "start", "denied", alice, tenantRef, instanceRef);
-    s.audited(admin, a -> a.post("/v1/admin/tenants/" + t + "/suspend").expectError(409, "invalid_state"),
+    s.audited(node.admin(), a -> a.post("/v1/admin/tenants/" + t + "/suspend").expectError(409, "invalid_state"),
         "tenant", "suspend", "failed", "operator", tenantRef, tenantRef);
-    s.audited(admin, a -> a.post("/v1/admin/tenants/" + t + "/unsuspend").expect(200),
+    s.audited(node.admin(), a -> a.post("/v1/admin/tenants/" + t + "/unsuspend").expect(200),
         "tenant", "unsuspend", "success", "operator", tenantRef, tenantRef);
-    s.audited(admin, a -> a.delete("/v1/admin/tenants/" + t).expectError(409, "invalid_state"),
+    s.audited(node.admin(), a -> a.delete("/v1/admin/tenants/" + t).expectError(409, "invalid_state"),
         "tenant", "delete", "failed", "operator", tenantRef, tenantRef);
     // reads, bad requests, unknown ids and failed preconditions write nothing
     s.quiet(user, u -> u.get("/v1/instances/" + i1).expect(200));
@@ -148,24 +136,24 @@ class AuditLogTest {
         .expectError(400, "invalid_argument"));
     s.quiet(user, u -> u.get("/v1/instances/inst_01jzzzzzzzzzzzzzzzzzzzzzzz").expectError(404, "not_found"));
     s.quiet(user, u -> u.post("/v1/instances/inst_01jzzzzzzzzzzzzzzzzzzzzzzz/stop").expectError(404, "not_found"));
-    s.quiet(admin, a -> a.get("/v1/admin/tenants/" + t + "/quota").expect(200));
-    s.quiet(admin, a -> a.with("If-Match", "\"1\"").patch("/v1/admin/tenants/" + t, new JsonObject()
+    s.quiet(node.admin(), a -> a.get("/v1/admin/tenants/" + t + "/quota").expect(200));
+    s.quiet(node.admin(), a -> a.with("If-Match", "\"1\"").patch("/v1/admin/tenants/" + t, new JsonObject()
         .put("name", "Stale")).expectError(412, "precondition_failed"));
-    s.quiet(admin, a -> a.send("POST", "/v1/admin/tenants", "{\"name\":").expectError(400, "invalid_argument"));
-    s.quiet(admin, a -> a.get("/v1/admin/audit?tenant_id=" + t).expect(200));
+    s.quiet(node.admin(), a -> a.send("POST", "/v1/admin/tenants", "{\"name\":").expectError(400, "invalid_argument"));
+    s.quiet(node.admin(), a -> a.get("/v1/admin/audit?tenant_id=" + t).expect(200));
     s.audited(user, u -> u.delete("/v1/instances/" + i1 + "?wait=20s").expect(204),
         "instance", "delete", "success", alice, tenantRef, instanceRef);
-    s.audited(admin, a -> a.delete("/v1/admin/tenants/" + t).expect(204),
+    s.audited(node.admin(), a -> a.delete("/v1/admin/tenants/" + t).expect(204),
         "tenant", "delete", "success", "operator", tenantRef, tenantRef);
 
-    List<JsonObject> ofTenant = allPages(admin, "/v1/admin/audit?tenant_id=" + t, 100);
+    List<JsonObject> ofTenant = allPages(node.admin(), "/v1/admin/audit?tenant_id=" + t, 100);
     assertEquals(s.expectedNewestFirst(), ofTenant.stream().map(Expected::of).toList());
     // no more anywhere else either: every entry with one of the script's request ids is one of the expected ones
-    List<JsonObject> ofScript = allPages(admin, "/v1/admin/audit", 100).stream()
+    List<JsonObject> ofScript = allPages(node.admin(), "/v1/admin/audit", 100).stream()
         .filter(e -> e.getString("request_id") != null && e.getString("request_id").startsWith(s.prefix))
         .map(Expected::of).toList();
     assertEquals(s.expectedNewestFirst(), ofScript);
-    assertEquals(s.expected.size(), count(node, "SELECT count(*) FROM audit_log WHERE request_id LIKE $1",
+    assertEquals(s.expected.size(), count(node.node(), "SELECT count(*) FROM audit_log WHERE request_id LIKE $1",
         s.prefix + "%"));
 
     for (JsonObject entry : ofTenant) {
@@ -187,28 +175,28 @@ class AuditLogTest {
 
   @Test
   void everyFilterNarrowsTheLogAndPagesFollowTheCursor() {
-    JsonObject tenant = AdminFixtures.tenant(admin, "pro");
+    JsonObject tenant = Fixtures.createTenant(node.admin(), "pro");
     String t = tenant.getString("id");
     String bob = "bob-" + UUID.randomUUID();
     String carol = "carol-" + UUID.randomUUID();
     Api asBob = node.api(node.token(t, bob));
     Api asCarol = node.api(node.token(t, carol));
 
-    String a = AdminFixtures.runningNoop(asBob, "a");
+    String a = Fixtures.runningNoop(asBob, "a");
     asBob.post("/v1/instances/" + a + "/stop?wait=20s").expect(200);
     asBob.post("/v1/instances/" + a + "/stop").expectError(409, "invalid_state");
     Instant afterBob = Instant.now();
-    String b = AdminFixtures.runningNoop(asCarol, "b");
+    String b = Fixtures.runningNoop(asCarol, "b");
     asCarol.patch("/v1/instances/" + b, new JsonObject().put("name", "b2")).expect(200);
     asCarol.post("/v1/instances/" + b + "/stop?wait=20s").expect(200);
     Instant afterCarol = Instant.now();
-    admin.post("/v1/admin/tenants/" + t + "/suspend").expect(200);
+    node.admin().post("/v1/admin/tenants/" + t + "/suspend").expect(200);
 
     String base = "/v1/admin/audit?tenant_id=" + t;
-    List<JsonObject> all = allPages(admin, base, 100);
+    List<JsonObject> all = allPages(node.admin(), base, 100);
     // tenant create, bob: create, stop, stop (failed); carol: create, update, stop; operator: suspend
     assertEquals(8, all.size());
-    assertEquals(count(node, "SELECT count(*) FROM audit_log WHERE tenant_id = $1", t), all.size());
+    assertEquals(count(node.node(), "SELECT count(*) FROM audit_log WHERE tenant_id = $1", t), all.size());
 
     // newest first: suspend; carol: stop, update, create; bob: failed stop, stop, create; tenant create
     List<JsonObject> bobs = all.subList(4, 7);
@@ -236,9 +224,9 @@ class AuditLogTest {
 
     // pages of any size serve the same entries in the same order
     for (int limit : List.of(1, 3, 7)) {
-      assertEquals(all, allPages(admin, base, limit));
+      assertEquals(all, allPages(node.admin(), base, limit));
     }
-    JsonObject first = admin.get(base + "&limit=3").expect(200).json();
+    JsonObject first = node.admin().get(base + "&limit=3").expect(200).json();
     assertEquals(8, first.getLong("total"));
     assertEquals(3, first.getJsonArray("items").size());
     List<JsonObject> firstItems = new ArrayList<>();
@@ -248,21 +236,21 @@ class AuditLogTest {
     for (String bad : List.of("since=yesterday", "until=2026-13-01T00:00:00Z", "since=2026-01-01", "limit=0",
         "limit=101", "limit=ten", "cursor=not-a-cursor", "cursor=" + enc("djF8eHx5"))) {
       String parameter = bad.substring(0, bad.indexOf('='));
-      Api.Response refused = admin.get(base + "&" + bad).expectError(400, "invalid_argument");
+      Api.Response refused = node.admin().get(base + "&" + bad).expectError(400, "invalid_argument");
       assertTrue(refused.json().getString("message").startsWith(parameter), refused::body);
     }
   }
 
   @Test
   void theLogNeverHoldsABearerToken() {
-    String t = AdminFixtures.tenant(admin, "free").getString("id");
+    String t = Fixtures.createTenant(node.admin(), "free").getString("id");
     String token = node.token(t, "dave");
     Api user = node.api(token);
-    String id = AdminFixtures.runningNoop(user, "web");
+    String id = Fixtures.runningNoop(user, "web");
     user.patch("/v1/instances/" + id, new JsonObject().put("env", new JsonObject().put("MODE", "x"))).expect(200);
     user.post("/v1/instances/" + id + "/start").expectError(409, "invalid_state");
     user.post("/v1/admin/tenants/" + t + "/suspend").expectError(403, "forbidden");
-    admin.put("/v1/admin/tenants/" + t + "/quota", quota(1, 1, 1, 1, 1)).expect(200);
+    node.admin().put("/v1/admin/tenants/" + t + "/quota", quota(1, 1, 1, 1, 1)).expect(200);
     user.post("/v1/instances", Fixtures.noopInstance("more")).expectError(429, "quota_exceeded");
     // a token sent where a request id goes is not a sane request id: it is replaced, never stored
     user.with("X-Request-Id", token).post("/v1/instances/" + id + "/stop?wait=20s").expect(200);
@@ -272,7 +260,7 @@ class AuditLogTest {
     StringBuilder everything = new StringBuilder();
     String cursor = null;
     do {
-      Api.Response page = admin.get("/v1/admin/audit?limit=100" + (cursor == null ? "" : "&cursor=" + cursor))
+      Api.Response page = node.admin().get("/v1/admin/audit?limit=100" + (cursor == null ? "" : "&cursor=" + cursor))
           .expect(200);
       everything.append(page.body());
       cursor = page.json().getString("next_cursor");
@@ -280,60 +268,60 @@ class AuditLogTest {
     assertTrue(everything.toString().contains(t));
     for (String secret : List.of(token, signature, adminSignature, "Bearer")) {
       assertFalse(everything.toString().contains(secret), "the audit log holds " + secret);
-      assertEquals(0, count(node, "SELECT count(*) FROM audit_log a WHERE strpos(a::text, $1) > 0", secret));
-      assertEquals(0, count(node, "SELECT count(*) FROM events e WHERE strpos(e::text, $1) > 0", secret));
+      assertEquals(0, count(node.node(), "SELECT count(*) FROM audit_log a WHERE strpos(a::text, $1) > 0", secret));
+      assertEquals(0, count(node.node(), "SELECT count(*) FROM events e WHERE strpos(e::text, $1) > 0", secret));
     }
   }
 
   @Test
   void verifyRecomputesAChainAndNamesTheFirstTamperedEntry() {
-    String t = AdminFixtures.tenant(admin, "pro").getString("id");
+    String t = Fixtures.createTenant(node.admin(), "pro").getString("id");
     Api user = node.api(node.token(t, "erin"));
-    String id = AdminFixtures.runningNoop(user, "web");
+    String id = Fixtures.runningNoop(user, "web");
     user.post("/v1/instances/" + id + "/stop?wait=20s").expect(200);
     user.post("/v1/instances/" + id + "/stop").expectError(409, "invalid_state");
     user.patch("/v1/instances/" + id, new JsonObject().put("name", "web2")).expect(200);
-    long entries = count(node, "SELECT count(*) FROM audit_log WHERE tenant_id = $1", t);
+    long entries = count(node.node(), "SELECT count(*) FROM audit_log WHERE tenant_id = $1", t);
     assertEquals(5, entries);
 
-    JsonObject valid = admin.get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
+    JsonObject valid = node.admin().get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
     assertEquals(new JsonObject().put("tenant_id", t).put("valid", true).put("entries_checked", entries)
         .put("first_invalid_id", null), valid);
-    assertTrue(admin.get("/v1/admin/audit/verify").expect(200).json().getBoolean("valid"), "the system chain");
+    assertTrue(node.admin().get("/v1/admin/audit/verify").expect(200).json().getBoolean("valid"), "the system chain");
 
     // the table owner can get around the trigger; the chain shows it
-    String third = AdminFixtures.rows(node, "SELECT id FROM audit_log WHERE tenant_id = $1 ORDER BY seq", t)
+    String third = AdminFixtures.rows(node.node(), "SELECT id FROM audit_log WHERE tenant_id = $1 ORDER BY seq", t)
         .get(2).getString("id");
     asOwner("UPDATE audit_log SET outcome = 'denied' WHERE id = $1", third);
-    JsonObject broken = admin.get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
+    JsonObject broken = node.admin().get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
     assertFalse(broken.getBoolean("valid"));
     assertEquals(third, broken.getString("first_invalid_id"));
     assertEquals(2, broken.getLong("entries_checked"));
 
     // a removed entry breaks the link of the one after it
-    String other = AdminFixtures.tenant(admin, "free").getString("id");
-    admin.patch("/v1/admin/tenants/" + other, new JsonObject().put("name", "Other")).expect(200);
-    admin.post("/v1/admin/tenants/" + other + "/suspend").expect(200);
-    List<String> ids = AdminFixtures.rows(node, "SELECT id FROM audit_log WHERE tenant_id = $1 ORDER BY seq", other)
-        .stream().map(r -> r.getString("id")).toList();
+    String other = Fixtures.createTenant(node.admin(), "free").getString("id");
+    node.admin().patch("/v1/admin/tenants/" + other, new JsonObject().put("name", "Other")).expect(200);
+    node.admin().post("/v1/admin/tenants/" + other + "/suspend").expect(200);
+    List<String> ids = AdminFixtures.rows(node.node(), "SELECT id FROM audit_log WHERE tenant_id = $1 ORDER BY seq",
+        other).stream().map(r -> r.getString("id")).toList();
     assertEquals(3, ids.size());
-    assertTrue(admin.get("/v1/admin/audit/verify?tenant_id=" + other).expect(200).json().getBoolean("valid"));
+    assertTrue(node.admin().get("/v1/admin/audit/verify?tenant_id=" + other).expect(200).json().getBoolean("valid"));
     asOwner("DELETE FROM audit_log WHERE id = $1", ids.get(1));
-    JsonObject gap = admin.get("/v1/admin/audit/verify?tenant_id=" + other).expect(200).json();
+    JsonObject gap = node.admin().get("/v1/admin/audit/verify?tenant_id=" + other).expect(200).json();
     assertFalse(gap.getBoolean("valid"));
     assertEquals(ids.get(2), gap.getString("first_invalid_id"));
 
     // an edited detail is caught as well
-    String fresh = AdminFixtures.tenant(admin, "free").getString("id");
+    String fresh = Fixtures.createTenant(node.admin(), "free").getString("id");
     asOwner("UPDATE audit_log SET details = '{\"slug\": \"forged\"}' WHERE tenant_id = $1", fresh);
-    JsonObject forged = admin.get("/v1/admin/audit/verify?tenant_id=" + fresh).expect(200).json();
+    JsonObject forged = node.admin().get("/v1/admin/audit/verify?tenant_id=" + fresh).expect(200).json();
     assertFalse(forged.getBoolean("valid"));
     assertEquals(0, forged.getLong("entries_checked"));
   }
 
   @Test
   void concurrentWritesKeepEachChainValid() throws Exception {
-    String t = AdminFixtures.tenant(admin, "pro").getString("id");
+    String t = Fixtures.createTenant(node.admin(), "pro").getString("id");
     Api user = node.api(node.token(t, "frank"));
     ExecutorService pool = Executors.newFixedThreadPool(12);
     try {
@@ -348,19 +336,20 @@ class AuditLogTest {
     } finally {
       pool.shutdownNow();
     }
-    JsonObject verified = admin.get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
+    JsonObject verified = node.admin().get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
     assertTrue(verified.getBoolean("valid"), verified::encode);
     assertEquals(13, verified.getLong("entries_checked"));
   }
 
   @Test
   void anOperatorsRefusedInstanceCallIsAuditedUnderTheInstancesTenant() {
-    String tenantId = Fixtures.tenant(node);
+    String tenantId = node.tenant();
     Api user = node.api(node.token(tenantId, "alice"));
-    String id = AdminFixtures.stoppedNoop(user, "refused-by-operator");
+    String id = Fixtures.stoppedNoop(user, "refused-by-operator");
     String requestId = "req-" + UUID.randomUUID();
-    admin.with("X-Request-Id", requestId).post("/v1/instances/" + id + "/stop").expectError(409, "invalid_state");
-    JsonObject entry = admin.get("/v1/admin/audit?action=stop&resource_id=" + id).expect(200)
+    node.admin().with("X-Request-Id", requestId).post("/v1/instances/" + id + "/stop")
+        .expectError(409, "invalid_state");
+    JsonObject entry = node.admin().get("/v1/admin/audit?action=stop&resource_id=" + id).expect(200)
         .json().getJsonArray("items").getJsonObject(0);
     assertEquals(requestId, entry.getString("request_id"));
     assertEquals("failed", entry.getString("outcome"));
@@ -370,8 +359,8 @@ class AuditLogTest {
 
   @Test
   void theStoreRefusesToRewriteTheLog() {
-    AdminFixtures.tenant(admin, "free");
-    long before = count(node, "SELECT count(*) FROM audit_log");
+    Fixtures.createTenant(node.admin(), "free");
+    long before = count(node.node(), "SELECT count(*) FROM audit_log");
     assertTrue(before > 0);
     for (String sql : List.of("UPDATE audit_log SET outcome = 'success'", "DELETE FROM audit_log",
         "TRUNCATE audit_log")) {
@@ -379,11 +368,11 @@ class AuditLogTest {
           () -> Futures.await(node.plane().pool().query(sql).execute()), sql);
       assertTrue(refused.getMessage().contains("append-only"), refused::getMessage);
     }
-    assertEquals(before, count(node, "SELECT count(*) FROM audit_log"));
+    assertEquals(before, count(node.node(), "SELECT count(*) FROM audit_log"));
   }
 
   private static void assertFilter(String path, List<JsonObject> expected) {
-    assertEquals(expected, allPages(admin, path, 2), path);
+    assertEquals(expected, allPages(node.admin(), path, 2), path);
   }
 
   /** Runs a statement as the table owner with the append-only trigger off, as an attacker with that power could. */

@@ -3,41 +3,31 @@ package dev.ctrlplane.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as an operator uses it: tokens it mints are accepted by a node with the same key. */
 class CliTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
 
   @Test
   void mintedTokensAreAcceptedWithTheirRoles() {
     String secret = "auth.jwt.secret=" + TestNode.SECRET;
     String admin = run("token", "--set", secret, "--admin", "--sub", "ops").out().trim();
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     node.api(admin).get("/v1/admin/stats").expect(200);
     String user = run("token", "--set", secret, "--tenant", tenant, "--sub", "alice", "--ttl", "5m").out().trim();
     node.api(user).get("/v1/instances").expect(200);

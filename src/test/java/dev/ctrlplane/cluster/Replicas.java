@@ -3,6 +3,7 @@ package dev.ctrlplane.cluster;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Poll;
+import dev.ctrlplane.support.Processes;
 import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -60,9 +61,7 @@ final class Replicas {
     seen.forEach((pid, ticks) -> {
       Replica replica = new Replica(pid, ticks, 0);
       if (replica.alive()) {
-        // setsid made each replica a group leader: the group holds the image's children too
-        kill("-" + pid);
-        kill(Long.toString(pid));
+        Processes.killGroup(pid);
       }
     });
   }
@@ -109,16 +108,6 @@ final class Replicas {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void kill(String target) {
-    try {
-      new ProcessBuilder("kill", "-KILL", "--", target).start().waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestNode;
 import dev.ctrlplane.support.Tokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,25 +24,16 @@ class AuthTest {
 
   static final String OTHER_SECRET = "another-secret-another-secret-0123456789abcdef";
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static String tenant;
   static Api owner;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    tenant = Fixtures.tenant(node);
+  static void aTenantWithAnInstance() {
+    tenant = node.tenant();
     owner = node.api(node.token(tenant, "alice"));
     owner.post("/v1/instances", Fixtures.noopInstance("Guarded")).expect(201);
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
   }
 
   @Test

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,24 +19,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EdgeTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static Api api;
   static String id;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    api = Fixtures.tenantApi(node);
+  static void aRunningInstance() {
+    api = node.tenantApi();
     id = Fixtures.runningNoop(api, "Edge");
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
   }
 
   @Test
@@ -69,7 +60,7 @@ class EdgeTest {
 
   @Test
   void jsonWithACharsetIsFine() {
-    Api other = Fixtures.tenantApi(node);
+    Api other = node.tenantApi();
     other.with("Content-Type", "application/json; charset=utf-8")
         .send("POST", "/v1/instances", Fixtures.noopInstance("Charset").encode()).expect(201);
   }

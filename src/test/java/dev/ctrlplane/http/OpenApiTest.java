@@ -6,30 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The OpenAPI document lists exactly the routes served: each documented operation reaches a handler. */
 class OpenApiTest {
 
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void documentIsPublicAndDescribesTheApi() {
-    JsonObject doc = new Api(node.port(), null).get("/v1/openapi.json").expect(200).json();
+    JsonObject doc = new Api(node.node().port(), null).get("/v1/openapi.json").expect(200).json();
     assertEquals("3.0.3", doc.getString("openapi"));
     JsonObject paths = doc.getJsonObject("paths");
     assertTrue(paths.containsKey("/v1/instances/{id}/start"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The same call sent many times at once (a double click, a retrying client): exactly one wins and the others get the
@@ -27,28 +28,23 @@ class InstanceConcurrencyTest {
 
   static final int CALLERS = 8;
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static ExecutorService pool;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void startPool() {
     pool = Executors.newFixedThreadPool(CALLERS);
   }
 
   @AfterAll
-  static void stop() {
+  static void stopPool() {
     pool.shutdownNow();
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
   }
 
   @Test
   void parallelCreatesWithOneNameMakeOneInstance() throws Exception {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
 
     Map<String, Integer> outcomes = all(() -> api.post("/v1/instances", Fixtures.noopInstance("Racing")));
 
@@ -58,7 +54,7 @@ class InstanceConcurrencyTest {
 
   @Test
   void parallelStopsOfOneInstanceStopItOnce() throws Exception {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String id = Fixtures.runningNoop(api, "Stop Race");
 
     Map<String, Integer> outcomes = all(() -> api.post("/v1/instances/" + id + "/stop"));
@@ -70,7 +66,7 @@ class InstanceConcurrencyTest {
 
   @Test
   void parallelPatchesWithTheSameIfMatchLetOneWin() throws Exception {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String id = Fixtures.runningNoop(api, "Patch Race");
     String etag = api.get("/v1/instances/" + id).expect(200).header("ETag").orElseThrow();
 
@@ -82,7 +78,7 @@ class InstanceConcurrencyTest {
 
   @Test
   void parallelDeletesAllSucceedAndDeleteOnce() throws Exception {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String id = Fixtures.runningNoop(api, "Delete Race");
 
     Map<String, Integer> outcomes = all(() -> api.delete("/v1/instances/" + id));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,25 +32,12 @@ class InstanceCreateTest {
       "suspended_at", "suspend_reason", "version", "created_at", "updated_at");
   static final String RFC3339_MILLIS_UTC = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("provider.default", "noop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension(Map.of("provider.default", "noop"));
 
   @Test
   void answers201WithTheFullObjectInProvisioning() {
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     Api api = node.api(node.token(tenant, "alice"));
     Instant before = Instant.now().minusSeconds(1);
 
@@ -83,7 +69,7 @@ class InstanceCreateTest {
 
   @Test
   void everySentFieldIsKept() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     JsonObject body = Fixtures.noopInstance("Kept").put("region", "eu-west")
         .put("resources", new JsonObject().put("cpu_millis", 250).put("memory_mb", 512).put("replicas", 3))
         .put("ports", new JsonArray().add(new JsonObject().put("container_port", 8080))
@@ -118,7 +104,7 @@ class InstanceCreateTest {
       "trailing -      | trailing",
   })
   void slugIsTheNameLowerCasedWithRunsOfOtherCharactersAsOneDash(String name, String slug) {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     JsonObject created = api.post("/v1/instances", Fixtures.noopInstance(name)).expect(201).json();
     assertEquals(slug, created.getString("slug"));
     assertEquals(name, created.getString("name"));
@@ -127,14 +113,14 @@ class InstanceCreateTest {
   /** SPEC §4 allows only letters, digits, '-' and spaces in names: "My App!!" is refused rather than slugged. */
   @Test
   void nameWithOtherCharactersIs400() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     Api.Response refused = api.post("/v1/instances", Fixtures.noopInstance("My App!!")).expectError(400, "invalid_argument");
     assertTrue(refused.json().getString("message").startsWith("name"), refused::body);
   }
 
   @Test
   void slugClashInTheSameTenantIs409AlreadyExists() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String first = api.post("/v1/instances", Fixtures.noopInstance("Clash Me")).expect(201).id();
 
     api.post("/v1/instances", Fixtures.noopInstance("Clash Me")).expectError(409, "already_exists");
@@ -147,8 +133,8 @@ class InstanceCreateTest {
 
   @Test
   void sameNameInAnotherTenantIsFine() {
-    Api a = Fixtures.tenantApi(node);
-    Api b = Fixtures.tenantApi(node);
+    Api a = node.tenantApi();
+    Api b = node.tenantApi();
     JsonObject inA = a.post("/v1/instances", Fixtures.noopInstance("Shared Name")).expect(201).json();
     JsonObject inB = b.post("/v1/instances", Fixtures.noopInstance("Shared Name")).expect(201).json();
     assertEquals(inA.getString("slug"), inB.getString("slug"));
@@ -157,7 +143,7 @@ class InstanceCreateTest {
 
   @Test
   void provisioningEndsRunningOnItsInitialRelease() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     JsonObject created = api.post("/v1/instances", Fixtures.noopInstance("Runs")
         .put("env", new JsonObject().put("A", "1"))).expect(201).json();
     String id = created.getString("id");
@@ -183,7 +169,7 @@ class InstanceCreateTest {
 
   @Test
   void providerDefaultsToTheConfiguredOne() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     JsonObject body = Fixtures.noopInstance("Default Provider");
     body.remove("provider_name");
     assertEquals("noop", api.post("/v1/instances", body).expect(201).json().getString("provider_name"));
@@ -191,7 +177,7 @@ class InstanceCreateTest {
 
   @Test
   void unknownProviderOrMissingImageIs400AndCreatesNothing() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     Api.Response unknown = api.post("/v1/instances", Fixtures.noopInstance("No Provider").put("provider_name", "kubernetes"))
         .expectError(400, "invalid_argument");
     assertTrue(unknown.json().getString("message").startsWith("provider_name"), unknown::body);

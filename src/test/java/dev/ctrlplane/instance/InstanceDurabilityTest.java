@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.Processes;
 import dev.ctrlplane.support.TestDatabase;
 import dev.ctrlplane.support.TestNode;
@@ -48,11 +49,7 @@ class InstanceDurabilityTest {
 
   @AfterAll
   static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
+    NodeExtension.cleanUpAndClose(node);
   }
 
   @Test

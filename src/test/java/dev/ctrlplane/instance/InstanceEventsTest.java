@@ -8,7 +8,7 @@ import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.EventTap;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lifecycle events (SPEC §4, §11): published on the node's event bus to the firehose and to the per-type address,
@@ -29,29 +29,20 @@ class InstanceEventsTest {
 
   static final String FIREHOSE = "ctrlplane.events";
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static String tenant;
   static Api api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    tenant = Fixtures.tenant(node);
+  static void aTenant() {
+    tenant = node.tenant();
     api = node.api(node.token(tenant, "alice"));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
   }
 
   @Test
   void createPublishesInstanceCreatedOnItsOwnAddressFullyStamped() {
-    try (EventTap created = EventTap.on(node, "ctrlplane.events.instance.created")) {
+    try (EventTap created = EventTap.on(node.node(), "ctrlplane.events.instance.created")) {
       Instant before = Instant.now().minusSeconds(1);
       JsonObject instance = api.post("/v1/instances", Fixtures.noopInstance("Announced")).expect(201).json();
       String id = instance.getString("id");
@@ -73,7 +64,7 @@ class InstanceEventsTest {
 
   @Test
   void theFirehoseCarriesTheWholeLifecycleInOrder() {
-    try (EventTap all = EventTap.on(node, FIREHOSE)) {
+    try (EventTap all = EventTap.on(node.node(), FIREHOSE)) {
       String id = api.post("/v1/instances", Fixtures.noopInstance("Lifecycle")).expect(201).id();
       api.awaitState(id, "running", 30);
       api.post("/v1/instances/" + id + "/stop?wait=10s").expect(200);
@@ -97,7 +88,7 @@ class InstanceEventsTest {
   @Test
   void patchScaleSuspendAndDeletePublishTheirEvents() {
     String id = Fixtures.runningNoop(api, "Busy");
-    try (EventTap all = EventTap.on(node, FIREHOSE)) {
+    try (EventTap all = EventTap.on(node.node(), FIREHOSE)) {
       api.patch("/v1/instances/" + id, new JsonObject().put("labels", new JsonObject().put("a", "b"))).expect(200);
       assertEquals("instance.updated", all.nextFor(id, 10).getString("type"));
 
@@ -130,7 +121,7 @@ class InstanceEventsTest {
 
   @Test
   void everyPublishedEventIsStoredWithTheSameStamp() {
-    try (EventTap all = EventTap.on(node, FIREHOSE)) {
+    try (EventTap all = EventTap.on(node.node(), FIREHOSE)) {
       String id = api.post("/v1/instances", Fixtures.noopInstance("Stored")).expect(201).id();
       api.awaitState(id, "running", 30);
       api.post("/v1/instances/" + id + "/stop?wait=10s").expect(200);
@@ -161,7 +152,7 @@ class InstanceEventsTest {
   /** The runtime's own work is stamped as the system, the caller's as the caller. */
   @Test
   void actorIsTheCallerOrTheSystem() {
-    try (EventTap all = EventTap.on(node, FIREHOSE)) {
+    try (EventTap all = EventTap.on(node.node(), FIREHOSE)) {
       String id = api.post("/v1/instances", Fixtures.noopInstance("Actors")).expect(201).id();
       api.awaitState(id, "running", 30);
       assertEquals("alice", all.nextFor(id, 10).getString("actor_id"));
@@ -176,13 +167,13 @@ class InstanceEventsTest {
   void aRefusedCallPublishesAndStoresNothing() {
     String id = Fixtures.runningNoop(api, "Refused");
     int storedBefore = storedEvents(id).size();
-    try (EventTap all = EventTap.on(node, FIREHOSE)) {
+    try (EventTap all = EventTap.on(node.node(), FIREHOSE)) {
       api.post("/v1/instances/" + id + "/start").expectError(409, "invalid_state");
       api.post("/v1/instances/" + id + "/unsuspend?wait=5s").expectError(409, "invalid_state");
       api.post("/v1/instances/" + id + "/scale", new JsonObject().put("resources", new JsonObject().put("replicas", 0)))
           .expectError(400, "invalid_argument");
       api.patch("/v1/instances/" + id, new JsonObject().put("name", "!!")).expectError(400, "invalid_argument");
-      Fixtures.tenantApi(node).post("/v1/instances/" + id + "/stop").expectError(404, "not_found");
+      node.tenantApi().post("/v1/instances/" + id + "/stop").expectError(404, "not_found");
       api.as(null).post("/v1/instances/" + id + "/stop").expectError(401, "unauthorized");
       api.post("/v1/instances", Fixtures.noopInstance("Refused")).expectError(409, "already_exists");
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestImages;
-import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,25 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class InstanceListTest {
 
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("provider.process.images_dir", TestImages.create().toString()));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withTestImages();
 
   @Test
   void filtersByState() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String stopped = Fixtures.runningNoop(api, "s1");
     String running1 = Fixtures.runningNoop(api, "s2");
     String running2 = Fixtures.runningNoop(api, "s3");
@@ -66,7 +52,7 @@ class InstanceListTest {
 
   @Test
   void filtersByProvider() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String noop = api.post("/v1/instances", Fixtures.noopInstance("p1")).expect(201).id();
     String process = api.post("/v1/instances",
         Fixtures.processInstance("p2", TestImages.CTL, Map.of("FAIL", "not meant to run"))).expect(201).id();
@@ -79,7 +65,7 @@ class InstanceListTest {
 
   @Test
   void labelFiltersRepeatAndAllMustMatch() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String prodA = create(api, "l1", Map.of("env", "prod", "team", "a"));
     String prodB = create(api, "l2", Map.of("env", "prod", "team", "b"));
     String devA = create(api, "l3", Map.of("env", "dev", "team", "a", "tier", "web=1"));
@@ -96,7 +82,7 @@ class InstanceListTest {
 
   @Test
   void filtersCombine() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String stoppedProd = Fixtures.runningNoop(api, "c1");
     api.patch("/v1/instances/" + stoppedProd, new JsonObject().put("labels", new JsonObject().put("env", "prod")))
         .expect(200);
@@ -109,14 +95,14 @@ class InstanceListTest {
   @ParameterizedTest(name = "limit={0} -> 400")
   @ValueSource(strings = {"0", "101", "abc", "-1", "1.5", "99999999999"})
   void limitOutside1To100Is400(String limit) {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     Api.Response refused = api.get("/v1/instances?limit=" + limit).expectError(400, "invalid_argument");
     assertTrue(refused.json().getString("message").startsWith("limit"), refused::body);
   }
 
   @Test
   void limitDefaultsTo20AndAccepts1And100() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     List<String> created = createMany(api, "d", 21);
 
     JsonObject byDefault = api.get("/v1/instances").expect(200).json();
@@ -130,7 +116,7 @@ class InstanceListTest {
   @ValueSource(strings = {"not-base64!!", "Zm9v", "%20", "v2|123|inst_x", "v1|abc|inst_x", "v1|123|", "v1|123",
       "v1||inst_x", "v1|99999999999999999999|inst_x"})
   void malformedCursorIs400(String cursor) {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     String sent = cursor.startsWith("v") ? base64(cursor) : cursor;
     Api.Response refused = api.get("/v1/instances?cursor=" + sent).expectError(400, "invalid_argument");
     assertTrue(refused.json().getString("message").startsWith("cursor"), refused::body);
@@ -139,7 +125,7 @@ class InstanceListTest {
   /** A well-formed position the server never issued is still a position: a page, not an error. */
   @Test
   void aDecodableCursorFromBeyondEitherEndIsJustAPosition() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     List<String> created = createMany(api, "e", 3);
 
     assertPage(api.get("/v1/instances?cursor=" + base64("v1|-9223372036854775808|inst_x")), List.of(), 3);
@@ -149,7 +135,7 @@ class InstanceListTest {
 
   @Test
   void anEmptyListIsAnEmptyArrayWithoutCursor() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     JsonObject page = api.get("/v1/instances").expect(200).json();
     assertEquals(new JsonArray(), page.getJsonArray("items"));
     assertEquals(0, page.getLong("total"));
@@ -158,7 +144,7 @@ class InstanceListTest {
 
   @Test
   void newestFirst() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     List<String> created = createMany(api, "n", 6);
 
     JsonArray items = api.get("/v1/instances").expect(200).json().getJsonArray("items");
@@ -174,7 +160,7 @@ class InstanceListTest {
   /** Keyset pages: rows added between pages sort before the cursor, so later pages neither repeat nor skip. */
   @Test
   void pagesStayStableWhileRowsAreAdded() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     List<String> original = createMany(api, "o", 25);
 
     JsonObject first = api.get("/v1/instances?limit=10").expect(200).json();
@@ -199,7 +185,7 @@ class InstanceListTest {
 
   @Test
   void aCursorKeepsItsFilters() {
-    Api api = Fixtures.tenantApi(node);
+    Api api = node.tenantApi();
     List<String> labelled = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       labelled.add(create(api, "f" + i, Map.of("keep", "yes")));

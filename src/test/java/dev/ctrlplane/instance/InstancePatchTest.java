@@ -5,40 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code GET} with its ETag and {@code PATCH} with If-Match (SPEC §4): optimistic concurrency as HTTP offers it. */
 class InstancePatchTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   Api api;
   String id;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
-  }
 
   /** A running instance named "Patch Me" with env A=1, B=2 and labels team=core, tier=web, in a tenant of its own. */
   @BeforeEach
   void instance() {
-    api = Fixtures.tenantApi(node);
+    api = node.tenantApi();
     id = api.post("/v1/instances", Fixtures.noopInstance("Patch Me")
         .put("env", new JsonObject().put("A", "1").put("B", "2"))
         .put("labels", new JsonObject().put("team", "core").put("tier", "web"))).expect(201).id();

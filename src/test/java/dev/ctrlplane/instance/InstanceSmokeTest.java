@@ -4,27 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class InstanceSmokeTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
   static Api api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    String tenant = Fixtures.tenant(node);
-    api = node.api(node.token(tenant, "alice"));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
+  static void aTenant() {
+    api = node.tenantApi();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ctrlplane.instance;
 
+import static dev.ctrlplane.support.Fixtures.INSTANCE_ACTIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,17 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.Processes;
 import dev.ctrlplane.support.TestImages;
-import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,8 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InstanceStateMachineTest {
 
-  static final List<String> ACTIONS = List.of("start", "stop", "restart", "scale", "suspend", "unsuspend", "delete");
-
   /** The table: settled state → the actions it allows. */
   static final Map<String, Set<String>> ALLOWED = Map.of(
       "running", Set.of("stop", "restart", "scale", "suspend", "delete"),
@@ -38,27 +37,18 @@ class InstanceStateMachineTest {
       "failed", Set.of("start", "stop", "restart", "scale", "suspend", "delete"),
       "suspended", Set.of("unsuspend", "delete"));
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withTestImages(Map.of("provider.process.max_restarts", "0"));
   static Api api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("provider.process.images_dir", TestImages.create().toString(),
-        "provider.process.max_restarts", "0"));
-    api = Fixtures.tenantApi(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
+  static void aTenant() {
+    api = node.tenantApi();
   }
 
   static Stream<Arguments> everyCell() {
-    return ALLOWED.keySet().stream().sorted().flatMap(state -> ACTIONS.stream().map(action -> Arguments.of(state, action)));
+    return ALLOWED.keySet().stream().sorted()
+        .flatMap(state -> INSTANCE_ACTIONS.stream().map(action -> Arguments.of(state, action)));
   }
 
   static Stream<Arguments> allowedCells() {

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tenant scoping (SPEC §3) on instances: another tenant's instance does not exist for you (404, indistinguishable
@@ -22,28 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class InstanceTenancyTest {
 
-  static TestNode node;
-  static Api admin;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void anotherTenantsInstanceIs404ForEveryCallAndStaysUntouched() {
-    Api a = Fixtures.tenantApi(node);
-    Api b = Fixtures.tenantApi(node);
+    Api a = node.tenantApi();
+    Api b = node.tenantApi();
     String id = Fixtures.runningNoop(a, "Private");
     JsonObject before = a.get("/v1/instances/" + id).expect(200).json();
     String path = "/v1/instances/" + id;
@@ -72,8 +56,8 @@ class InstanceTenancyTest {
 
   @Test
   void listShowsOnlyYourOwnInstances() {
-    Api a = Fixtures.tenantApi(node);
-    Api b = Fixtures.tenantApi(node);
+    Api a = node.tenantApi();
+    Api b = node.tenantApi();
     String inA = a.post("/v1/instances", Fixtures.noopInstance("Mine")).expect(201).id();
     String inB = b.post("/v1/instances", Fixtures.noopInstance("Mine")).expect(201).id();
 
@@ -88,8 +72,8 @@ class InstanceTenancyTest {
 
   @Test
   void aTenantCannotListAnotherTenantByNamingIt() {
-    Api a = Fixtures.tenantApi(node);
-    String other = Fixtures.tenant(node);
+    Api a = node.tenantApi();
+    String other = node.tenant();
     a.get("/v1/instances?tenant_id=" + other).expectError(403, "forbidden");
     String own = a.post("/v1/instances", Fixtures.noopInstance("Own")).expect(201).id();
     String ownTenant = a.get("/v1/instances/" + own).expect(200).json().getString("tenant_id");
@@ -98,33 +82,35 @@ class InstanceTenancyTest {
 
   @Test
   void operatorSeesAndActsOnEveryTenant() {
-    String tenantA = Fixtures.tenant(node);
-    String tenantB = Fixtures.tenant(node);
+    String tenantA = node.tenant();
+    String tenantB = node.tenant();
     Api a = node.api(node.token(tenantA, "alice"));
     Api b = node.api(node.token(tenantB, "bob"));
     String inA = Fixtures.runningNoop(a, "Seen By Operator");
     String inB = Fixtures.runningNoop(b, "Also Seen");
 
-    assertEquals(tenantA, admin.get("/v1/instances/" + inA).expect(200).json().getString("tenant_id"));
+    assertEquals(tenantA, node.admin().get("/v1/instances/" + inA).expect(200).json().getString("tenant_id"));
     Set<String> all = new HashSet<>();
     String cursor = null;
     do {
-      JsonObject page = admin.get("/v1/instances?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)).expect(200).json();
+      JsonObject page = node.admin().get("/v1/instances?limit=100" + (cursor == null ? "" : "&cursor=" + cursor))
+          .expect(200).json();
       all.addAll(ids(page));
       cursor = page.getString("next_cursor");
     } while (cursor != null);
     assertTrue(all.containsAll(Set.of(inA, inB)), all::toString);
-    assertEquals(Set.of(inA), ids(admin.get("/v1/instances?tenant_id=" + tenantA).expect(200).json()));
-    assertEquals("stopped", admin.post("/v1/instances/" + inB + "/stop?wait=10s").expect(200).json().getString("state"));
+    assertEquals(Set.of(inA), ids(node.admin().get("/v1/instances?tenant_id=" + tenantA).expect(200).json()));
+    assertEquals("stopped", node.admin().post("/v1/instances/" + inB + "/stop?wait=10s").expect(200).json()
+        .getString("state"));
   }
 
   @Test
   void operatorCreatesForTheTenantNamedInTheBody() {
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     Api user = node.api(node.token(tenant, "alice"));
 
-    JsonObject created = admin.post("/v1/instances", Fixtures.noopInstance("Made By Operator").put("tenant_id", tenant))
-        .expect(201).json();
+    JsonObject created = node.admin().post("/v1/instances", Fixtures.noopInstance("Made By Operator")
+        .put("tenant_id", tenant)).expect(201).json();
 
     assertEquals(tenant, created.getString("tenant_id"));
     assertEquals(Set.of(created.getString("id")), ids(user.get("/v1/instances").expect(200).json()));
@@ -132,37 +118,38 @@ class InstanceTenancyTest {
 
   @Test
   void operatorMustNameAnExistingTenantToCreate() {
-    Api.Response none = admin.post("/v1/instances", Fixtures.noopInstance("Nobodys")).expectError(400, "invalid_argument");
+    Api.Response none = node.admin().post("/v1/instances", Fixtures.noopInstance("Nobodys"))
+        .expectError(400, "invalid_argument");
     assertTrue(none.json().getString("message").startsWith("tenant_id"), none::body);
-    Api.Response unknown = admin.post("/v1/instances",
+    Api.Response unknown = node.admin().post("/v1/instances",
         Fixtures.noopInstance("Nobodys").put("tenant_id", "ten_01m8kvn1ymee08wap7xkc39586")).expectError(400, "invalid_argument");
     assertTrue(unknown.json().getString("message").startsWith("tenant_id"), unknown::body);
   }
 
   @Test
   void aTenantNamingAnotherTenantInTheBodyIs403AndCreatesNothing() {
-    Api a = Fixtures.tenantApi(node);
-    String other = Fixtures.tenant(node);
+    Api a = node.tenantApi();
+    String other = node.tenant();
 
     a.post("/v1/instances", Fixtures.noopInstance("Planted").put("tenant_id", other)).expectError(403, "forbidden");
 
     assertEquals(0, a.get("/v1/instances").expect(200).json().getLong("total"));
-    assertEquals(0, admin.get("/v1/instances?tenant_id=" + other).expect(200).json().getLong("total"));
+    assertEquals(0, node.admin().get("/v1/instances?tenant_id=" + other).expect(200).json().getLong("total"));
   }
 
   @Test
   void aTenantNamingItselfInTheBodyIsFine() {
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     Api a = node.api(node.token(tenant, "alice"));
     a.post("/v1/instances", Fixtures.noopInstance("Self Named").put("tenant_id", tenant)).expect(201);
   }
 
   @Test
   void aSuspendedTenantCanReadButNotWrite() {
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     Api a = node.api(node.token(tenant, "alice"));
     String id = Fixtures.runningNoop(a, "Frozen");
-    admin.post("/v1/admin/tenants/" + tenant + "/suspend", new JsonObject().put("reason", "unpaid")).expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenant + "/suspend", new JsonObject().put("reason", "unpaid")).expect(200);
     a.awaitState(id, "suspended", 30);
 
     a.get("/v1/instances/" + id).expect(200);
@@ -177,13 +164,13 @@ class InstanceTenancyTest {
 
   @Test
   void anOperatorMayStillDeleteASuspendedTenantsInstances() {
-    String tenant = Fixtures.tenant(node);
+    String tenant = node.tenant();
     Api a = node.api(node.token(tenant, "alice"));
     String id = Fixtures.runningNoop(a, "Evicted");
-    admin.post("/v1/admin/tenants/" + tenant + "/suspend", new JsonObject().put("reason", "abuse")).expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenant + "/suspend", new JsonObject().put("reason", "abuse")).expect(200);
     a.awaitState(id, "suspended", 30);
 
-    admin.delete("/v1/instances/" + id + "?wait=10s").expect(204);
+    node.admin().delete("/v1/instances/" + id + "?wait=10s").expect(204);
 
     a.get("/v1/instances/" + id).expectError(404, "not_found");
   }

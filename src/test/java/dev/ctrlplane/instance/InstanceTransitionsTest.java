@@ -1,18 +1,18 @@
 package dev.ctrlplane.instance;
 
+import static dev.ctrlplane.support.Fixtures.INSTANCE_ACTIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestImages;
 import dev.ctrlplane.support.TestImages.Gate;
-import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transitional states (SPEC §4) with real processes held in them by the test image's gates: while an instance is
@@ -21,25 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class InstanceTransitionsTest {
 
-  static final List<String> ACTIONS = List.of("start", "stop", "restart", "scale", "suspend", "unsuspend", "delete");
-
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withTestImages(Map.of("provider.process.stop_grace", "10s"));
   static Api api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("provider.process.images_dir", TestImages.create().toString(),
-        "provider.process.stop_grace", "10s"));
-    api = Fixtures.tenantApi(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
+  static void aTenant() {
+    api = node.tenantApi();
   }
 
   @Test
@@ -152,7 +140,7 @@ class InstanceTransitionsTest {
 
   /** Every action but {@code except} is 409 invalid_state, and the instance is still {@code state} afterwards. */
   static void refusesEveryActionBut(String id, String state, String except) {
-    for (String action : ACTIONS) {
+    for (String action : INSTANCE_ACTIONS) {
       if (action.equals(except)) {
         continue;
       }

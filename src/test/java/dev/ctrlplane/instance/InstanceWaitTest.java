@@ -5,36 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestImages;
 import dev.ctrlplane.support.TestImages.Gate;
-import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ?wait=} on lifecycle actions (SPEC §4): 200 once settled, 202 when the wait ends first, at most 60s. */
 class InstanceWaitTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withTestImages();
   static Api api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("provider.process.images_dir", TestImages.create().toString()));
-    api = Fixtures.tenantApi(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      Fixtures.deleteAllInstances(node);
-    } finally {
-      node.close();
-    }
+  static void aTenant() {
+    api = node.tenantApi();
   }
 
   @Test

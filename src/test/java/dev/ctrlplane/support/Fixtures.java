@@ -1,5 +1,7 @@
 package dev.ctrlplane.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -11,6 +13,10 @@ import java.util.UUID;
 /** Common set-up through the API: tenants and instances, the way a user makes them. */
 public final class Fixtures {
 
+  /** Every action on an instance (SPEC §4), in the order the state machine tests try them. */
+  public static final List<String> INSTANCE_ACTIONS =
+      List.of("start", "stop", "restart", "scale", "suspend", "unsuspend", "delete");
+
   private Fixtures() {}
 
   /** Creates an active tenant (plan enterprise unless given) and returns its id. */
@@ -19,10 +25,14 @@ public final class Fixtures {
   }
 
   public static String tenant(TestNode node, String plan) {
-    String slug = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    return node.api(node.adminToken())
-        .post("/v1/admin/tenants", new JsonObject().put("name", "Tenant " + slug).put("slug", slug).put("plan", plan))
-        .expect(201).id();
+    return createTenant(node.api(node.adminToken()), plan).getString("id");
+  }
+
+  /** Creates an active tenant of {@code plan} as the operator {@code admin}; returns it as the API shows it. */
+  public static JsonObject createTenant(Api admin, String plan) {
+    String slug = uniqueSlug("t");
+    return admin.post("/v1/admin/tenants", new JsonObject().put("name", "Tenant " + slug).put("slug", slug)
+        .put("plan", plan)).expect(201).json();
   }
 
   /** A tenant and a client authenticated as one of its users. */
@@ -48,9 +58,21 @@ public final class Fixtures {
     return id;
   }
 
+  /** Creates a noop instance, waits until it runs, then stops it; returns its id. */
+  public static String stoppedNoop(Api api, String name) {
+    String id = runningNoop(api, name);
+    assertEquals("stopped", api.post("/v1/instances/" + id + "/stop?wait=20s").expect(200).json().getString("state"));
+    return id;
+  }
+
   /** A name no other test uses. */
   public static String uniqueName(String prefix) {
     return prefix + " " + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A slug no other test uses. */
+  public static String uniqueSlug(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**
@@ -82,6 +104,14 @@ public final class Fixtures {
       }
     } finally {
       ids.forEach(Processes::kill);
+    }
+  }
+
+  /** Stops every process replica the node runs, whatever the store says: no test leaves processes behind. */
+  public static void destroyProcesses(TestNode node) {
+    var process = node.plane().providers().get("process");
+    for (String id : process.instanceIds()) {
+      Futures.await(process.destroy(id));
     }
   }
 }

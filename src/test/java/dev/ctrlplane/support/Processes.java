@@ -1,6 +1,7 @@
 package dev.ctrlplane.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,25 @@ public final class Processes {
   /** The safety net after a test: SIGKILL whatever still runs for the instance. */
   public static void kill(String instanceId) {
     of(instanceId).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  /**
+   * SIGKILL to the process group that {@code pid} leads and to {@code pid} itself: the provider starts each replica
+   * with setsid, so its group holds the image's children too.
+   */
+  public static void killGroup(long pid) {
+    signalKill("-" + pid);
+    signalKill(Long.toString(pid));
+  }
+
+  private static void signalKill(String target) {
+    try {
+      new ProcessBuilder("kill", "-KILL", "--", target).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static boolean environContains(long pid, byte[] marker) {

@@ -10,7 +10,7 @@ import dev.ctrlplane.admin.AdminFixtures;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -24,30 +24,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Quotas (SPEC §10): plan defaults, real used figures, PUT, enforcement on create and scale, also under races. */
 class QuotaTest {
 
-  static TestNode node;
-  static Api admin;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void theFreePlanAllowsThreeInstancesAndRefusesTheFourthWithAClearMessage() {
-    String tenantId = AdminFixtures.tenant(admin, "free").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "free").getString("id");
     Api user = node.api(node.token(tenantId, "alice"));
     for (int i = 1; i <= 3; i++) {
       user.post("/v1/instances", Fixtures.noopInstance("web " + i)).expect(201);
@@ -55,16 +43,17 @@ class QuotaTest {
     Api.Response refused = user.post("/v1/instances", Fixtures.noopInstance("web 4")).expectError(429, "quota_exceeded");
     String message = refused.json().getString("message");
     assertTrue(message.contains("max_instances") && message.contains("3") && message.contains(tenantId), message);
-    assertEquals(3, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
-    assertEquals(0, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1 AND name = 'web 4'", tenantId));
+    assertEquals(3, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
+    assertEquals(0, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1 AND name = 'web 4'",
+        tenantId));
   }
 
   @Test
   void quotaShowsThePlansLimitsAndExactUsedFigures() {
-    String tenantId = AdminFixtures.tenant(admin, "enterprise").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "enterprise").getString("id");
     Api user = node.api(node.token(tenantId, "alice"));
     String quotaPath = "/v1/admin/tenants/" + tenantId + "/quota";
-    JsonObject empty = admin.get(quotaPath).expect(200).json();
+    JsonObject empty = node.admin().get(quotaPath).expect(200).json();
     assertEquals(quota(500, 512000, 1048576, 500, 10000), empty.getJsonObject("quota"));
     assertEquals(used(0, 0, 0), empty.getJsonObject("used"));
 
@@ -75,25 +64,25 @@ class QuotaTest {
     user.post("/v1/instances/" + c + "/stop?wait=20s").expect(200);
     // every instance counts, whatever its state; cpu and memory are summed over replicas
     assertEquals(used(3, 250 * 2 + 1000 * 3 + 100, 128 * 2 + 512 * 3 + 64),
-        admin.get(quotaPath).expect(200).json().getJsonObject("used"));
+        node.admin().get(quotaPath).expect(200).json().getJsonObject("used"));
 
     user.awaitState(b, "running", 30);
     user.post("/v1/instances/" + b + "/scale?wait=20s", new JsonObject().put("resources",
         new JsonObject().put("replicas", 1).put("memory_mb", 1024))).expect(200);
     assertEquals(used(3, 250 * 2 + 1000 + 100, 128 * 2 + 1024 + 64),
-        admin.get(quotaPath).expect(200).json().getJsonObject("used"));
+        node.admin().get(quotaPath).expect(200).json().getJsonObject("used"));
 
     user.awaitState(a, "running", 30);
     user.delete("/v1/instances/" + a + "?wait=20s").expect(204);
-    assertEquals(used(2, 1000 + 100, 1024 + 64), admin.get(quotaPath).expect(200).json().getJsonObject("used"));
-    assertEquals(tenantId, admin.get(quotaPath).expect(200).json().getString("tenant_id"));
+    assertEquals(used(2, 1000 + 100, 1024 + 64), node.admin().get(quotaPath).expect(200).json().getJsonObject("used"));
+    assertEquals(tenantId, node.admin().get(quotaPath).expect(200).json().getString("tenant_id"));
   }
 
   @Test
   void putReplacesTheQuotaAndIsValidatedFieldByField() {
-    JsonObject tenant = AdminFixtures.tenant(admin, "free");
+    JsonObject tenant = Fixtures.createTenant(node.admin(), "free");
     String quotaPath = "/v1/admin/tenants/" + tenant.getString("id") + "/quota";
-    JsonObject before = admin.get(quotaPath).expect(200).json();
+    JsonObject before = node.admin().get(quotaPath).expect(200).json();
 
     Map<String, JsonObject> bad = Map.of(
         "max_secrets", quota(1, 1, 1, 1, 1).copy().put("max_secrets", (Object) null),
@@ -102,35 +91,35 @@ class QuotaTest {
         "max_memory_mb", quota(1, 1, 1, 1, 1).put("max_memory_mb", "1024"),
         "max_domains", quota(1, 1, 1, 1, 1).put("max_domains", 3_000_000_000L));
     bad.forEach((field, body) -> {
-      Api.Response refused = admin.put(quotaPath, body).expectError(400, "invalid_argument");
+      Api.Response refused = node.admin().put(quotaPath, body).expectError(400, "invalid_argument");
       assertTrue(refused.json().getString("message").startsWith(field), refused::body);
     });
     JsonObject missing = quota(1, 1, 1, 1, 1);
     missing.remove("max_memory_mb");
-    assertTrue(admin.put(quotaPath, missing).expectError(400, "invalid_argument").json().getString("message")
+    assertTrue(node.admin().put(quotaPath, missing).expectError(400, "invalid_argument").json().getString("message")
         .startsWith("max_memory_mb"));
-    assertEquals(before, admin.get(quotaPath).expect(200).json(), "a refused PUT changes nothing");
+    assertEquals(before, node.admin().get(quotaPath).expect(200).json(), "a refused PUT changes nothing");
 
-    JsonObject put = admin.put(quotaPath, quota(7, 7000, 7168, 0, 0).put("unknown", true)).expect(200).json();
+    JsonObject put = node.admin().put(quotaPath, quota(7, 7000, 7168, 0, 0).put("unknown", true)).expect(200).json();
     assertEquals(quota(7, 7000, 7168, 0, 0), put.getJsonObject("quota"));
-    assertEquals(quota(7, 7000, 7168, 0, 0), admin.get("/v1/admin/tenants/" + tenant.getString("id")).expect(200)
+    assertEquals(quota(7, 7000, 7168, 0, 0), node.admin().get("/v1/admin/tenants/" + tenant.getString("id")).expect(200)
         .json().getJsonObject("quota"));
     // the tenant's own quota no longer follows its plan
-    admin.patch("/v1/admin/tenants/" + tenant.getString("id"), new JsonObject().put("plan", "pro")).expect(200);
-    assertEquals(quota(7, 7000, 7168, 0, 0), admin.get(quotaPath).expect(200).json().getJsonObject("quota"));
+    node.admin().patch("/v1/admin/tenants/" + tenant.getString("id"), new JsonObject().put("plan", "pro")).expect(200);
+    assertEquals(quota(7, 7000, 7168, 0, 0), node.admin().get(quotaPath).expect(200).json().getJsonObject("quota"));
   }
 
   @Test
   void loweringTheQuotaBelowUseIsAllowedAndBlocksOnlyGrowth() {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
     Api user = node.api(node.token(tenantId, "alice"));
-    String a = AdminFixtures.runningNoop(user, "a");
-    String b = AdminFixtures.runningNoop(user, "b");
+    String a = Fixtures.runningNoop(user, "a");
+    String b = Fixtures.runningNoop(user, "b");
     user.post("/v1/instances/" + b + "/scale?wait=20s",
         new JsonObject().put("resources", new JsonObject().put("replicas", 2))).expect(200);
 
-    JsonObject lowered = admin.put("/v1/admin/tenants/" + tenantId + "/quota", quota(1, 600, 600, 0, 0)).expect(200)
-        .json();
+    JsonObject lowered = node.admin().put("/v1/admin/tenants/" + tenantId + "/quota", quota(1, 600, 600, 0, 0))
+        .expect(200).json();
     assertEquals(used(2, 1500, 768), lowered.getJsonObject("used"));
     assertEquals(1, lowered.getJsonObject("quota").getInteger("max_instances"));
 
@@ -145,17 +134,17 @@ class QuotaTest {
     user.post("/v1/instances/" + b + "/scale?wait=20s",
         new JsonObject().put("resources", new JsonObject().put("replicas", 1))).expect(200);
     user.delete("/v1/instances/" + a + "?wait=20s").expect(204);
-    assertEquals(used(1, 500, 256), admin.get("/v1/admin/tenants/" + tenantId + "/quota").expect(200).json()
+    assertEquals(used(1, 500, 256), node.admin().get("/v1/admin/tenants/" + tenantId + "/quota").expect(200).json()
         .getJsonObject("used"));
     user.post("/v1/instances", Fixtures.noopInstance("c")).expectError(429, "quota_exceeded");
   }
 
   @Test
   void scalingBeyondTheCpuOrMemoryQuotaIs429AndChangesNothing() {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
-    admin.put("/v1/admin/tenants/" + tenantId + "/quota", quota(10, 2000, 1024, 0, 0)).expect(200);
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
+    node.admin().put("/v1/admin/tenants/" + tenantId + "/quota", quota(10, 2000, 1024, 0, 0)).expect(200);
     Api user = node.api(node.token(tenantId, "alice"));
-    String id = AdminFixtures.runningNoop(user, "web");
+    String id = Fixtures.runningNoop(user, "web");
 
     JsonObject atLimit = user.post("/v1/instances/" + id + "/scale?wait=20s",
         new JsonObject().put("resources", new JsonObject().put("replicas", 4))).expect(200).json();
@@ -187,10 +176,10 @@ class QuotaTest {
 
   @Test
   void aRefusalIsPublishedAsQuotaExceededAndStored() throws InterruptedException {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
-    admin.put("/v1/admin/tenants/" + tenantId + "/quota", quota(1, 1000, 1000, 0, 0)).expect(200);
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
+    node.admin().put("/v1/admin/tenants/" + tenantId + "/quota", quota(1, 1000, 1000, 0, 0)).expect(200);
     Api user = node.api(node.token(tenantId, "alice"));
-    AdminFixtures.runningNoop(user, "only");
+    Fixtures.runningNoop(user, "only");
 
     BlockingQueue<JsonObject> seen = new LinkedBlockingQueue<>();
     MessageConsumer<JsonObject> consumer = node.plane().vertx().eventBus()
@@ -208,7 +197,7 @@ class QuotaTest {
       assertEquals("instance", event.getJsonObject("data").getString("resource"));
       assertEquals("create", event.getJsonObject("data").getString("action"));
       assertNotNull(event.getString("id"));
-      assertEquals(1, count(node, "SELECT count(*) FROM events WHERE id = $1 AND type = 'quota.exceeded'"
+      assertEquals(1, count(node.node(), "SELECT count(*) FROM events WHERE id = $1 AND type = 'quota.exceeded'"
           + " AND tenant_id = $2 AND data->>'limit' = 'max_instances'", event.getString("id"), tenantId));
     } finally {
       Futures.await(consumer.unregister());
@@ -217,8 +206,8 @@ class QuotaTest {
 
   @Test
   void twentyParallelCreatesAgainstAQuotaOfFiveLeaveExactlyFive() throws Exception {
-    String tenantId = AdminFixtures.tenant(admin, "enterprise").getString("id");
-    admin.put("/v1/admin/tenants/" + tenantId + "/quota", quota(5, 100000, 100000, 0, 0)).expect(200);
+    String tenantId = Fixtures.createTenant(node.admin(), "enterprise").getString("id");
+    node.admin().put("/v1/admin/tenants/" + tenantId + "/quota", quota(5, 100000, 100000, 0, 0)).expect(200);
     Api user = node.api(node.token(tenantId, "racer"));
 
     ExecutorService pool = Executors.newFixedThreadPool(20);
@@ -245,32 +234,32 @@ class QuotaTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(5, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
-    assertEquals(5, admin.get("/v1/admin/tenants/" + tenantId + "/quota").expect(200).json()
+    assertEquals(5, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
+    assertEquals(5, node.admin().get("/v1/admin/tenants/" + tenantId + "/quota").expect(200).json()
         .getJsonObject("used").getInteger("instances"));
-    Map<String, Long> audited = AdminFixtures.allPages(admin, "/v1/admin/audit?tenant_id=" + tenantId
+    Map<String, Long> audited = AdminFixtures.allPages(node.admin(), "/v1/admin/audit?tenant_id=" + tenantId
         + "&resource=instance&action=create", 100).stream()
         .collect(Collectors.groupingBy(e -> e.getString("outcome"), Collectors.counting()));
     assertEquals(Map.of("success", 5L, "failed", 15L), audited);
-    assertEquals(15, count(node, "SELECT count(*) FROM events WHERE type = 'quota.exceeded' AND tenant_id = $1",
+    assertEquals(15, count(node.node(), "SELECT count(*) FROM events WHERE type = 'quota.exceeded' AND tenant_id = $1",
         tenantId));
     // the 20 entries written side by side still form one unbroken chain, after the tenant's create and quota
-    JsonObject chain = admin.get("/v1/admin/audit/verify?tenant_id=" + tenantId).expect(200).json();
+    JsonObject chain = node.admin().get("/v1/admin/audit/verify?tenant_id=" + tenantId).expect(200).json();
     assertTrue(chain.getBoolean("valid"), chain::encode);
     assertEquals(22, chain.getInteger("entries_checked"));
   }
 
   @Test
   void aScaleRacingAShrinkOfTheSameInstanceNeverLeavesTheTenantOverQuota() throws Exception {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
-    admin.put("/v1/admin/tenants/" + tenantId + "/quota", quota(10, 2000, 100000, 0, 0)).expect(200);
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
+    node.admin().put("/v1/admin/tenants/" + tenantId + "/quota", quota(10, 2000, 100000, 0, 0)).expect(200);
     Api user = node.api(node.token(tenantId, "alice"));
     String quotaPath = "/v1/admin/tenants/" + tenantId + "/quota";
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 10; round++) {
         // stopped, so a scale settles at once and the next action is not refused as a second one in flight
-        String id = AdminFixtures.stoppedNoop(user, "shrinking " + round);
+        String id = Fixtures.stoppedNoop(user, "shrinking " + round);
         user.post("/v1/instances/" + id + "/scale", new JsonObject().put("resources",
             new JsonObject().put("replicas", 4))).expect(202);
         CountDownLatch go = new CountDownLatch(1);
@@ -287,7 +276,7 @@ class QuotaTest {
         go.countDown();
         int shrunk = shrink.get(60, TimeUnit.SECONDS).status();
         int grown = grow.get(60, TimeUnit.SECONDS).status();
-        JsonObject used = admin.get(quotaPath).expect(200).json().getJsonObject("used");
+        JsonObject used = node.admin().get(quotaPath).expect(200).json().getJsonObject("used");
         assertTrue(used.getLong("cpu_millis") <= 2000,
             "round " + round + ": shrink " + shrunk + ", grow " + grown + " left " + used.encode());
         user.delete("/v1/instances/" + id + "?wait=20s").expect(204);

@@ -8,30 +8,18 @@ import dev.ctrlplane.admin.AdminFixtures;
 import dev.ctrlplane.store.TypeId;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Instances exist only for an existing, active tenant; a suspended tenant is read-only (SPEC §3). */
 class TenancyRulesTest {
 
-  static TestNode node;
-  static Api admin;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void aTokenForATenantThatDoesNotExistCannotCreateInstances() {
@@ -39,48 +27,49 @@ class TenancyRulesTest {
       Api ghost = node.api(node.token(tenantId, "ghost"));
       Api.Response refused = ghost.post("/v1/instances", Fixtures.noopInstance("web")).expectError(400, "invalid_argument");
       assertTrue(refused.json().getString("message").startsWith("tenant_id"), refused::body);
-      assertEquals(0, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
+      assertEquals(0, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
     }
     // nor can an operator for it
     String unknown = TypeId.generate("ten");
-    admin.post("/v1/instances", Fixtures.noopInstance("web").put("tenant_id", unknown))
+    node.admin().post("/v1/instances", Fixtures.noopInstance("web").put("tenant_id", unknown))
         .expectError(400, "invalid_argument");
-    assertEquals(0, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", unknown));
+    assertEquals(0, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", unknown));
   }
 
   @Test
   void aDeletedTenantsTokenCannotCreateInstances() {
-    String tenantId = AdminFixtures.tenant(admin, "free").getString("id");
-    admin.delete("/v1/admin/tenants/" + tenantId).expect(204);
+    String tenantId = Fixtures.createTenant(node.admin(), "free").getString("id");
+    node.admin().delete("/v1/admin/tenants/" + tenantId).expect(204);
     node.api(node.token(tenantId, "late")).post("/v1/instances", Fixtures.noopInstance("web"))
         .expectError(400, "invalid_argument");
   }
 
   @Test
   void aTenantUserCannotActForAnotherTenant() {
-    String mine = AdminFixtures.tenant(admin, "free").getString("id");
-    String theirs = AdminFixtures.tenant(admin, "free").getString("id");
+    String mine = Fixtures.createTenant(node.admin(), "free").getString("id");
+    String theirs = Fixtures.createTenant(node.admin(), "free").getString("id");
     Api user = node.api(node.token(mine, "alice"));
     user.post("/v1/instances", Fixtures.noopInstance("web").put("tenant_id", theirs)).expectError(403, "forbidden");
-    assertEquals(0, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", theirs));
-    String theirInstance = AdminFixtures.runningNoop(node.api(node.token(theirs, "bob")), "web");
+    assertEquals(0, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", theirs));
+    String theirInstance = Fixtures.runningNoop(node.api(node.token(theirs, "bob")), "web");
     user.get("/v1/instances/" + theirInstance).expectError(404, "not_found");
     user.post("/v1/instances/" + theirInstance + "/stop").expectError(404, "not_found");
   }
 
   @Test
   void aSuspendedTenantIsReadOnlyForItsUsers() {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
     String actor = "alice-" + UUID.randomUUID();
     Api user = node.api(node.token(tenantId, actor));
-    String running = AdminFixtures.runningNoop(user, "web");
-    String stopped = AdminFixtures.stoppedNoop(user, "worker");
+    String running = Fixtures.runningNoop(user, "web");
+    String stopped = Fixtures.stoppedNoop(user, "worker");
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/suspend", new JsonObject().put("reason", "unpaid")).expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend", new JsonObject().put("reason", "unpaid"))
+        .expect(200);
     user.awaitState(running, "suspended", 30);
     JsonObject runningBefore = user.get("/v1/instances/" + running).expect(200).json();
     JsonObject stoppedBefore = user.get("/v1/instances/" + stopped).expect(200).json();
-    long instancesBefore = count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId);
+    long instancesBefore = count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId);
 
     List<Api.Response> refused = List.of(
         user.post("/v1/instances", Fixtures.noopInstance("new")),
@@ -106,31 +95,32 @@ class TenancyRulesTest {
     assertEquals(runningBefore, user.get("/v1/instances/" + running).expect(200).json());
     assertEquals(stoppedBefore, user.get("/v1/instances/" + stopped).expect(200).json());
     assertEquals(instancesBefore, user.get("/v1/instances").expect(200).json().getLong("total"));
-    assertEquals(instancesBefore, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
+    assertEquals(instancesBefore, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1", tenantId));
 
     // every refusal was audited as denied
-    List<JsonObject> denied = AdminFixtures.allPages(admin, "/v1/admin/audit?actor_id=" + actor + "&outcome=denied", 100);
+    List<JsonObject> denied = AdminFixtures.allPages(node.admin(),
+        "/v1/admin/audit?actor_id=" + actor + "&outcome=denied", 100);
     assertEquals(refused.size(), denied.size(), denied::toString);
     assertTrue(denied.stream().allMatch(e -> e.getString("tenant_id").equals(tenantId)
         && e.getString("resource").equals("instance")));
 
     // unsuspended, the tenant may write again
-    admin.post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
     user.awaitState(running, "running", 30);
     user.patch("/v1/instances/" + stopped, new JsonObject().put("name", "renamed")).expect(200);
-    AdminFixtures.runningNoop(user, "new");
+    Fixtures.runningNoop(user, "new");
   }
 
   @Test
   void anOperatorMayStillRemoveASuspendedTenantsInstances() {
-    String tenantId = AdminFixtures.tenant(admin, "free").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "free").getString("id");
     Api user = node.api(node.token(tenantId, "carol"));
-    String running = AdminFixtures.runningNoop(user, "web");
-    admin.post("/v1/admin/tenants/" + tenantId + "/suspend").expect(200);
+    String running = Fixtures.runningNoop(user, "web");
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend").expect(200);
     user.awaitState(running, "suspended", 30);
 
-    admin.post("/v1/instances/" + running + "/unsuspend").expectError(403, "forbidden");
-    admin.delete("/v1/instances/" + running + "?wait=20s").expect(204);
+    node.admin().post("/v1/instances/" + running + "/unsuspend").expectError(403, "forbidden");
+    node.admin().delete("/v1/instances/" + running + "?wait=20s").expect(204);
     user.get("/v1/instances/" + running).expectError(404, "not_found");
   }
 }

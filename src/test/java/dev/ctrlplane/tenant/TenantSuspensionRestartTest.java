@@ -5,9 +5,9 @@ import static dev.ctrlplane.admin.AdminFixtures.assertAllGone;
 import static dev.ctrlplane.admin.AdminFixtures.pids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ctrlplane.admin.AdminFixtures;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestDatabase;
 import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
@@ -27,8 +27,7 @@ class TenantSuspensionRestartTest {
   @AfterEach
   void stop() {
     if (node != null) {
-      AdminFixtures.destroyProcesses(node);
-      node.close();
+      NodeExtension.cleanUpAndClose(node);
     }
   }
 
@@ -38,11 +37,11 @@ class TenantSuspensionRestartTest {
     Path dataDir = TestNode.tempDir();
     node = TestNode.start(storeUrl, dataDir, SAME_NODE);
     Api admin = node.api(node.adminToken());
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
+    String tenantId = Fixtures.createTenant(admin, "pro").getString("id");
     Api user = node.api(node.token(tenantId, "alice"));
     String process = user.post("/v1/instances", TenantSuspensionTest.processBody("web")).expect(201).id();
     user.awaitState(process, "running", 30);
-    String noop = AdminFixtures.runningNoop(user, "api");
+    String noop = Fixtures.runningNoop(user, "api");
     List<Long> before = pids(node, process);
     assertAllAlive(before);
 

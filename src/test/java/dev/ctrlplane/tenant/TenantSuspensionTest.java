@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ctrlplane.admin.AdminFixtures;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.TestNode;
+import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Suspending a tenant suspends its running instances (their processes really stop); unsuspending resumes exactly
@@ -35,35 +34,23 @@ import org.junit.jupiter.api.Test;
  */
 class TenantSuspensionTest {
 
-  static TestNode node;
-  static Api admin;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    admin = node.api(node.adminToken());
-  }
-
-  @AfterAll
-  static void stop() {
-    AdminFixtures.destroyProcesses(node);
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   @Test
   void suspendStopsTheRunningInstancesAndUnsuspendBringsBackExactlyThose() {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
     Api user = node.api(node.token(tenantId, "alice"));
     String process = processInstance(user, "web");
-    String noop = AdminFixtures.runningNoop(user, "api");
-    String stopped = AdminFixtures.stoppedNoop(user, "batch");
-    String ownSuspended = AdminFixtures.runningNoop(user, "legacy");
+    String noop = Fixtures.runningNoop(user, "api");
+    String stopped = Fixtures.stoppedNoop(user, "batch");
+    String ownSuspended = Fixtures.runningNoop(user, "legacy");
     user.post("/v1/instances/" + ownSuspended + "/suspend?wait=20s", new JsonObject().put("reason", "on its own"))
         .expect(200);
-    List<Long> before = pids(node, process);
+    List<Long> before = pids(node.node(), process);
     assertAllAlive(before);
 
-    JsonObject suspended = admin.post("/v1/admin/tenants/" + tenantId + "/suspend",
+    JsonObject suspended = node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend",
         new JsonObject().put("reason", "unpaid")).expect(200).json();
     assertEquals("suspended", suspended.getString("status"));
     assertEquals("unpaid", suspended.getString("suspend_reason"));
@@ -75,18 +62,18 @@ class TenantSuspensionTest {
     assertEquals("tenant suspended: unpaid", noopSuspended.getString("suspend_reason"));
     assertEquals(List.of(), processSuspended.getJsonArray("endpoints").getList());
     assertAllGone(before);
-    assertEquals(List.of(), pids(node, process));
+    assertEquals(List.of(), pids(node.node(), process));
     assertEquals("stopped", state(user, stopped));
     JsonObject own = user.get("/v1/instances/" + ownSuspended).expect(200).json();
     assertEquals("suspended", own.getString("state"));
     assertEquals("on its own", own.getString("suspend_reason"));
-    assertEquals("suspended", admin.get("/v1/admin/tenants/" + tenantId).expect(200).json().getString("status"));
-    assertEquals(1, count(node, "SELECT count(*) FROM events WHERE type = 'tenant.suspended' AND tenant_id = $1",
+    assertEquals("suspended", node.admin().get("/v1/admin/tenants/" + tenantId).expect(200).json().getString("status"));
+    assertEquals(1, count(node.node(), "SELECT count(*) FROM events WHERE type = 'tenant.suspended' AND tenant_id = $1",
         tenantId));
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/suspend").expectError(409, "invalid_state");
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend").expectError(409, "invalid_state");
 
-    JsonObject active = admin.post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200).json();
+    JsonObject active = node.admin().post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200).json();
     assertEquals("active", active.getString("status"));
     assertNull(active.getValue("suspended_at"));
     assertNull(active.getValue("suspend_reason"));
@@ -95,20 +82,20 @@ class TenantSuspensionTest {
     JsonObject noopBack = user.awaitState(noop, "running", 30);
     assertNull(processBack.getValue("suspend_reason"));
     assertNull(noopBack.getValue("suspended_at"));
-    assertAllAlive(pids(node, process));
+    assertAllAlive(pids(node.node(), process));
     assertServes(processBack);
     assertEquals("stopped", state(user, stopped));
     JsonObject stillOwn = user.get("/v1/instances/" + ownSuspended).expect(200).json();
     assertEquals("suspended", stillOwn.getString("state"));
     assertEquals("on its own", stillOwn.getString("suspend_reason"));
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/unsuspend").expectError(409, "invalid_state");
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/unsuspend").expectError(409, "invalid_state");
     // the instances it suspended and resumed are consequences of one audited call each, not calls of their own
-    List<String> operatorCalls = AdminFixtures.allPages(admin, "/v1/admin/audit?tenant_id=" + tenantId
+    List<String> operatorCalls = AdminFixtures.allPages(node.admin(), "/v1/admin/audit?tenant_id=" + tenantId
         + "&actor_id=operator", 100).stream().map(e -> e.getString("action") + ":" + e.getString("outcome")).toList();
     assertEquals(List.of("unsuspend:failed", "unsuspend:success", "suspend:failed", "suspend:success",
         "create:success"), operatorCalls);
-    assertTrue(AdminFixtures.allPages(admin, "/v1/admin/audit?tenant_id=" + tenantId + "&resource=instance", 100)
+    assertTrue(AdminFixtures.allPages(node.admin(), "/v1/admin/audit?tenant_id=" + tenantId + "&resource=instance", 100)
         .stream().allMatch(e -> e.getString("actor_id").equals("alice")));
     // the instance suspended on its own is unsuspended on its own
     user.post("/v1/instances/" + ownSuspended + "/unsuspend?wait=20s").expect(200);
@@ -116,21 +103,21 @@ class TenantSuspensionTest {
 
   @Test
   void aSuspensionWhileAnInstanceIsStillStartingCatchesItToo() {
-    String tenantId = AdminFixtures.tenant(admin, "pro").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "pro").getString("id");
     Api user = node.api(node.token(tenantId, "bob"));
     String starting = user.post("/v1/instances", processBody("starting")).expect(201).id();
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/suspend").expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend").expect(200);
     user.awaitState(starting, "suspended", 30);
-    assertEquals(List.of(), pids(node, starting));
+    assertEquals(List.of(), pids(node.node(), starting));
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
     assertServes(user.awaitState(starting, "running", 30));
   }
 
   @Test
   void createsRacingASuspensionEitherAreRefusedOrEndSuspended() throws Exception {
-    String tenantId = AdminFixtures.tenant(admin, "enterprise").getString("id");
+    String tenantId = Fixtures.createTenant(node.admin(), "enterprise").getString("id");
     Api user = node.api(node.token(tenantId, "carol"));
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<Future<Api.Response>> creates = new ArrayList<>();
@@ -140,7 +127,7 @@ class TenantSuspensionTest {
         String name = "racer " + i;
         creates.add(pool.submit(() -> user.post("/v1/instances", Fixtures.noopInstance(name))));
         if (i == 5) {
-          creates.add(pool.submit(() -> admin.post("/v1/admin/tenants/" + tenantId + "/suspend")));
+          creates.add(pool.submit(() -> node.admin().post("/v1/admin/tenants/" + tenantId + "/suspend")));
         }
       }
       suspension = creates.remove(6).get(60, TimeUnit.SECONDS).expect(200);
@@ -157,11 +144,11 @@ class TenantSuspensionTest {
       pool.shutdownNow();
     }
     assertEquals("suspended", suspension.json().getString("status"));
-    assertEquals(0, count(node, "SELECT count(*) FROM instances WHERE tenant_id = $1 AND state <> 'suspended'",
+    assertEquals(0, count(node.node(), "SELECT count(*) FROM instances WHERE tenant_id = $1 AND state <> 'suspended'",
         tenantId));
 
-    admin.post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
-    for (var row : AdminFixtures.rows(node, "SELECT id FROM instances WHERE tenant_id = $1", tenantId)) {
+    node.admin().post("/v1/admin/tenants/" + tenantId + "/unsuspend").expect(200);
+    for (var row : AdminFixtures.rows(node.node(), "SELECT id FROM instances WHERE tenant_id = $1", tenantId)) {
       user.awaitState(row.getString("id"), "running", 30);
     }
   }

@@ -6,10 +6,10 @@ import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.Resources;
 import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.support.Processes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,20 +165,9 @@ final class ProcessFixture {
     }
     seen.forEach((pid, ticks) -> {
       if (ProcStat.isRunning(pid, ticks)) {
-        kill("-" + pid);
-        kill(Long.toString(pid));
+        Processes.killGroup(pid);
       }
     });
     seen.forEach((pid, ticks) -> until(() -> !ProcStat.isRunning(pid, ticks), "pid " + pid + " is gone"));
-  }
-
-  private static void kill(String target) {
-    try {
-      new ProcessBuilder("kill", "-KILL", "--", target).start().waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
