@@ -82,56 +82,30 @@ public final class Api {
    * provisioning, which has no {@code ?wait=}); fails with the last body seen after {@code seconds}.
    */
   public JsonObject awaitState(String instanceId, String state, int seconds) {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    Response last;
-    do {
-      last = get("/v1/instances/" + instanceId).expect(200);
-      if (state.equals(last.json().getString("state"))) {
-        return last.json();
-      }
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("instance " + instanceId + " did not reach " + state + " in " + seconds + "s: " + last.body());
+    Response[] last = new Response[1];
+    return Poll.value(() -> {
+      last[0] = get("/v1/instances/" + instanceId).expect(200);
+      return state.equals(last[0].json().getString("state")) ? Optional.of(last[0].json()) : Optional.empty();
+    }, seconds, () -> "instance " + instanceId + " to reach " + state + "; last seen: " + last[0].body());
   }
 
   /** Polls until the instance is in a settled state (running, stopped, failed, suspended) or gone. */
   public void awaitSettled(String instanceId, int seconds) {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    Response last;
-    do {
-      last = get("/v1/instances/" + instanceId);
-      if (last.status() == 404 || last.status() == 200
-          && SETTLED.contains(last.json().getString("state"))) {
-        return;
-      }
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("instance " + instanceId + " did not settle in " + seconds + "s: " + last.body());
+    Response[] last = new Response[1];
+    Poll.until(() -> {
+      last[0] = get("/v1/instances/" + instanceId);
+      return last[0].status() == 404 || last[0].status() == 200 && SETTLED.contains(last[0].json().getString("state"));
+    }, seconds, () -> "instance " + instanceId + " to settle; last seen: " + last[0].body());
   }
 
   /** Polls {@code GET /v1/instances/{id}} until it is 404 (deleted); fails with the last body seen after {@code seconds}. */
   public void awaitGone(String instanceId, int seconds) {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    Response last;
-    do {
-      last = get("/v1/instances/" + instanceId);
-      if (last.status() == 404) {
-        last.expectError(404, "not_found");
-        return;
-      }
-      last.expect(200);
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("instance " + instanceId + " was not deleted in " + seconds + "s: " + last.body());
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(50); // polling interval of a condition with a deadline, not a wait for a race
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Response[] last = new Response[1];
+    Poll.until(() -> {
+      last[0] = get("/v1/instances/" + instanceId);
+      return last[0].status() == 404;
+    }, seconds, () -> "instance " + instanceId + " to be deleted; last seen: " + last[0].body());
+    last[0].expectError(404, "not_found");
   }
 
   /** Any method and raw body text (for malformed JSON and the like), sent as application/json. */

@@ -25,6 +25,6 @@ final class ControlPlaneMain {
     System.out.println("READY " + running.replicas().stream()
         .map(Replica::pid).map(String::valueOf).collect(Collectors.joining(",")));
     System.out.flush();
-    Thread.sleep(Long.MAX_VALUE);
+    Thread.currentThread().join(); // until the test SIGKILLs this JVM
   }
 }

@@ -102,18 +102,7 @@ final class ProcessFixture {
   }
 
   static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted waiting until " + what);
-      }
-    }
+    dev.ctrlplane.support.Poll.until(condition, (int) WAIT.toSeconds(), () -> what);
   }
 
   /** The replicas' pids, remembered for the clean-up. */
