@@ -36,6 +36,7 @@ public final class InstanceStore {
         suspended_by_tenant = $21, version = version + 1, updated_at = $22
       WHERE id = $1 AND version = $2
       RETURNING *""";
+  private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
   private static final String OF_TENANT_IN_STATES =
@@ -80,8 +81,13 @@ public final class InstanceStore {
         Times.toOffset(Times.now())})).map(InstanceStore::first);
   }
 
-  public Future<Void> delete(SqlClient sql, String id) {
-    return sql.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
+  /**
+   * Deletes the instance. Its tenant's row is locked first: the usage trigger updates that row, and every writer locks
+   * a tenant before its instances, so a delete that took the instance first could deadlock with them.
+   */
+  public Future<Void> delete(SqlClient sql, Instance i) {
+    return sql.preparedQuery(LOCK_TENANT).execute(Tuple.of(i.tenantId()))
+        .compose(locked -> sql.preparedQuery(DELETE).execute(Tuple.of(i.id()))).mapEmpty();
   }
 
   public Future<Page<Instance>> list(InstanceQuery query, PageRequest page) {
