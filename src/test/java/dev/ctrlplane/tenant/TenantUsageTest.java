@@ -64,6 +64,9 @@ class TenantUsageTest {
     }
     assertEquals(new JsonObject().put("instances", 5).put("cpu_millis", 2500).put("memory_mb", 1280), used(tenant));
     assertEquals(stored(tenant), used(tenant));
+    assertEquals(5, alice.get("/v1/instances?limit=2").expect(200).json().getLong("total"), "total of the whole tenant");
+    assertEquals(5, alice.get("/v1/instances?limit=2&provider=noop").expect(200).json().getLong("total"),
+        "total counted over a filter");
   }
 
   @Test
