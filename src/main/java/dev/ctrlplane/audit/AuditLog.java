@@ -51,9 +51,14 @@ public final class AuditLog {
     return chain;
   }
 
+  /**
+   * The chain head is read right behind the lock, in the same round trip: PostgreSQL runs the read once the lock is
+   * held, with a snapshot taken then, so it sees every entry committed by the previous holder.
+   */
   private static Future<Void> appendToChain(SqlConnection conn, String chain, List<AuditEntry> entries) {
-    return conn.preparedQuery(LOCK).execute(Tuple.of("audit:" + chain))
-        .compose(locked -> lastHash(conn, chain))
+    Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.of("audit:" + chain));
+    Future<String> head = lastHash(conn, chain);
+    return locked.compose(held -> head)
         .compose(previous -> {
           List<Tuple> rows = new java.util.ArrayList<>();
           String prev = previous;

@@ -10,18 +10,31 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies {@code Authorization: Bearer <JWT>} (SPEC §3): signature, {@code exp} (required), and iss/aud when
  * configured by the JWTAuth options. The principal is kept on the routing context for the routes.
+ *
+ * <p>A token that verified is remembered, keyed by its exact text, until its {@code exp}: clients send the same token
+ * on every request, and checking the HMAC and decoding the claims again each time is work with a known answer.
+ * Nothing a later check could change is skipped: the key and options are fixed for the node's life, and {@code nbf}
+ * and {@code iat} only ever become more true. A different signature or any other byte is a different key, so the
+ * cache can only answer for a token that was itself verified. Failures are not remembered.
  */
 public final class BearerAuth {
 
   private static final String KEY = "principal";
   private static final String TENANT_CLAIM = "tenant_id";
+  /** Enough for every active caller of a node; when full, the cache starts over rather than tracking recency. */
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private record Verified(Principal principal, long expiresAtMillis) {}
 
   private final JWTAuth jwt;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   public BearerAuth(JWTAuth jwt) {
     this.jwt = jwt;
@@ -44,9 +57,26 @@ public final class BearerAuth {
   }
 
   public Future<Principal> verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null && System.currentTimeMillis() < known.expiresAtMillis()) {
+      return Future.succeededFuture(known.principal());
+    }
     return authenticate(token)
         .recover(invalid -> Future.failedFuture(unauthorized("invalid, expired or wrongly signed token")))
-        .map(user -> principalOf(claimsOf(user)));
+        .map(user -> {
+          JsonObject claims = claimsOf(user);
+          Principal principal = principalOf(claims);
+          remember(token, principal, claims.getLong("exp"));
+          return principal;
+        });
+  }
+
+  /** Until exp itself: a token inside its clock leeway is verified again, so the leeway keeps its exact meaning. */
+  private void remember(String token, Principal principal, long expSeconds) {
+    if (verified.size() >= MAX_REMEMBERED) {
+      verified.clear();
+    }
+    verified.put(token, new Verified(principal, expSeconds * 1000));
   }
 
   /** Vert.x throws, rather than fails, for some ill-typed claims (e.g. {@code "exp": null} or text). */

@@ -183,7 +183,7 @@ public final class InstanceRuntime implements ProviderListener {
   }
 
   private Future<Void> destroyed(Instance instance) {
-    return transactions.run(systemCall(), tx -> store.delete(tx.sql(), instance.id()).map(deleted -> {
+    return transactions.run(systemCall(), tx -> store.delete(tx.sql(), instance).map(deleted -> {
       tx.emit(EventType.INSTANCE_DELETED, instance.tenantId(), instance.id(), instance.id(), instance.toJson());
       return deleted;
     }));

@@ -183,13 +183,19 @@ public final class InstanceService implements TenantInstances {
     return tenancy.requireRoomFor(tx.sql(), current.tenantId(), delta);
   }
 
+  /**
+   * The rows go out right behind the quota check, in the same round trip: PostgreSQL runs them in order, once the
+   * tenant lock is held. When the check refuses, the transaction rolls back and they never happened; the check's
+   * answer comes first, so a refusal is reported as before.
+   */
   private Future<Instance> insert(Tx tx, Instance draft) {
     Usage delta = Usage.ofInstance(draft.resources().cpuMillis(), draft.resources().memoryMb(), draft.resources().replicas());
-    return tenancy.requireRoomFor(tx.sql(), draft.tenantId(), delta)
-        .compose(room -> store.insert(tx.sql(), draft).recover(InstanceService::slugTaken))
-        .compose(inserted -> ReleaseStore.insertInitial(tx.sql(), draft.currentReleaseId(), draft.tenantId(),
-            draft.id(), draft.image(), draft.env(), draft.createdAt()))
-        .map(released -> {
+    Future<Void> room = tenancy.requireRoomFor(tx.sql(), draft.tenantId(), delta);
+    Future<Void> inserted = store.insert(tx.sql(), draft).recover(InstanceService::slugTaken);
+    Future<Void> released = ReleaseStore.insertInitial(tx.sql(), draft.currentReleaseId(), draft.tenantId(),
+        draft.id(), draft.image(), draft.env(), draft.createdAt());
+    return room.compose(checked -> inserted).compose(stored -> released)
+        .map(done -> {
           tx.emit(EventType.INSTANCE_CREATED, draft.tenantId(), draft.id(), draft.id(), draft.toJson());
           InstanceEvents.stateChanged(tx, null, draft);
           tx.audit(draft.tenantId(), RESOURCE, draft.id(), "create", new JsonObject()

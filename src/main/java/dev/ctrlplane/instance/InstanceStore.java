@@ -36,7 +36,9 @@ public final class InstanceStore {
         suspended_by_tenant = $21, version = version + 1, updated_at = $22
       WHERE id = $1 AND version = $2
       RETURNING *""";
+  private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
+  private static final String TENANT_INSTANCES = "SELECT used_instances FROM tenants WHERE id = $1";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
   private static final String OF_TENANT_IN_STATES =
       "SELECT * FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
@@ -80,8 +82,13 @@ public final class InstanceStore {
         Times.toOffset(Times.now())})).map(InstanceStore::first);
   }
 
-  public Future<Void> delete(SqlClient sql, String id) {
-    return sql.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
+  /**
+   * Deletes the instance. Its tenant's row is locked first: the usage trigger updates that row, and every writer locks
+   * a tenant before its instances, so a delete that took the instance first could deadlock with them.
+   */
+  public Future<Void> delete(SqlClient sql, Instance i) {
+    return sql.preparedQuery(LOCK_TENANT).execute(Tuple.of(i.tenantId()))
+        .compose(locked -> sql.preparedQuery(DELETE).execute(Tuple.of(i.id()))).mapEmpty();
   }
 
   public Future<Page<Instance>> list(InstanceQuery query, PageRequest page) {
@@ -90,8 +97,13 @@ public final class InstanceStore {
         .andIf(query.state() != null, "state = ?", query.state() == null ? null : query.state().wire())
         .andIf(query.provider() != null, "provider_name = ?", query.provider());
     query.labels().forEach(label -> filter.and("labels @> ?", label));
-    return Paging.page(pool, "instances", filter, page, Instance::fromRow,
-        i -> new Cursor(i.createdAt(), i.id()));
+    if (query.wholeTenant()) {
+      // the tenant row's counter, kept with the rows by trigger (V002), is that count without counting them
+      Future<Long> total = pool.preparedQuery(TENANT_INSTANCES).execute(Tuple.of(query.tenantId()))
+          .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("used_instances"));
+      return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()), total);
+    }
+    return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()));
   }
 
   /** Row-locks and returns the tenant's instances in any of {@code states}. */

@@ -24,7 +24,7 @@ public final class Migrations {
   private static final long LOCK_KEY = 0x6374726c706c616eL; // "ctrlplan"
 
   /** Every migration, oldest first. Each runs once, in its own transaction. */
-  static final List<String> SCRIPTS = List.of("V001__foundation.sql");
+  static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql");
 
   private final Pool pool;
 

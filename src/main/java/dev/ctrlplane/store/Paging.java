@@ -17,18 +17,24 @@ public final class Paging {
 
   public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
       Function<Row, T> mapper, Function<T, Cursor> cursorOf) {
+    String count = "SELECT count(*) AS total FROM " + table + filter.where();
+    Future<Long> total = pool.preparedQuery(count).execute(filter.tuple())
+        .map(rows -> rows.iterator().next().getLong("total"));
+    return page(pool, table, filter, request, mapper, cursorOf, total);
+  }
+
+  /** The same page, with its {@code total} known another way (e.g. a counter kept with the rows). */
+  public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
+      Function<Row, T> mapper, Function<T, Cursor> cursorOf, Future<Long> total) {
     Filter paged = filter.copy().after(request.after());
     String select = "SELECT * FROM " + table + paged.where()
         + " ORDER BY created_at DESC, id DESC LIMIT $" + paged.nextIndex();
-    String count = "SELECT count(*) AS total FROM " + table + filter.where();
     Future<List<T>> items = pool.preparedQuery(select).execute(paged.tupleWith(request.limit() + 1))
         .map(rows -> {
           List<T> list = new ArrayList<>(rows.size());
           rows.forEach(row -> list.add(mapper.apply(row)));
           return list;
         });
-    Future<Long> total = pool.preparedQuery(count).execute(filter.tuple())
-        .map(rows -> rows.iterator().next().getLong("total"));
     return Future.all(items, total)
         .map(both -> Page.of(items.result(), request.limit(), total.result(), cursorOf));
   }

@@ -60,7 +60,10 @@ public final class Tx {
     return events;
   }
 
+  /** Writes the events and the audit entries; both are sent at once, and the first failure is the result. */
   Future<Void> flush() {
-    return EventStore.insert(sql, events).compose(v -> AuditLog.append(sql, audits));
+    Future<Void> stored = EventStore.insert(sql, events);
+    Future<Void> audited = AuditLog.append(sql, audits);
+    return stored.compose(v -> audited);
   }
 }
