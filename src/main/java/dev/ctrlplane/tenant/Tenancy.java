@@ -38,7 +38,7 @@ public final class Tenancy {
 
   /** Locks the tenant for a write that may grow usage, to be checked later in the same transaction. */
   public Future<Quota> lockForGrowth(SqlClient sql, String tenantId) {
-    return lock(sql, tenantId, LOCK_FOR_GROWTH);
+    return sql.preparedQuery(LOCK_FOR_GROWTH).execute(Tuple.of(tenantId)).map(rows -> quotaOf(activeRow(rows, tenantId)));
   }
 
   /**
