@@ -9,7 +9,9 @@
 # ctrlplane's RSS after the run. Everything it starts is stopped and its temporary directory removed on exit.
 #
 # Usage: scripts/bench.sh [--duration 20s] [--warmup 10s] [--connections 64] [--threads 2] [--tenants 100]
-#                         [--per-tenant 100] [--heap 256m] [--pool 16] [--build] [--keep] [--out FILE]
+#                         [--per-tenant 100] [--heap 256m] [--gc ParallelGC] [--pool 16] [--build] [--keep]
+#                         [--out FILE]
+#   --heap, --gc  the JVM heap and collector of both servers (-Xmx, -XX:+Use<gc>)
 #   --build   rebuild the jar and the test classes even if present
 #   --keep    keep the temporary directory (logs, wrk output, ids) instead of removing it
 #   --out     also append the results as tab-separated lines to FILE (for medians over several runs)
@@ -22,12 +24,13 @@ THREADS=2
 TENANTS=100
 PER_TENANT=100
 HEAP=256m
+GC=ParallelGC
 POOL=16
 BUILD=0
 KEEP=0
 OUT=""
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -37,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --tenants) TENANTS=$2; shift 2 ;;
     --per-tenant) PER_TENANT=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
+    --gc) GC=$2; shift 2 ;;
     --pool) POOL=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
     --keep) KEEP=1; shift ;;
@@ -160,8 +164,8 @@ ensure_wrk
 ensure_build
 
 HTTP_PORT=$(free_port)
-log "starting ctrlplane on 127.0.0.1:$HTTP_PORT (data in $WORK/data, heap $HEAP)"
-java -Xmx"$HEAP" -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
+log "starting ctrlplane on 127.0.0.1:$HTTP_PORT (data in $WORK/data, -Xmx$HEAP -XX:+Use$GC)"
+java -Xmx"$HEAP" -XX:+Use"$GC" -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
   --set data.dir="$WORK/data" --set auth.jwt.secret="$SECRET" --set provider.noop.enabled=true \
   --set store.pool_size="$POOL" --set node.name=bench >"$WORK/ctrlplane.log" 2>&1 &
 SERVER_PID=$!
@@ -180,7 +184,7 @@ TOKENS="$WORK/tokens"
 IDS="$WORK/ids"
 CEILING_PORT=$(free_port)
 log "starting the ceiling server on 127.0.0.1:$CEILING_PORT (same PostgreSQL, pool $POOL)"
-java -Xmx"$HEAP" -cp "$CLASSES:$JAR" dev.ctrlplane.bench.CeilingServer "$STORE_URL" "$CEILING_PORT" "$POOL" "$IDS" \
+java -Xmx"$HEAP" -XX:+Use"$GC" -cp "$CLASSES:$JAR" dev.ctrlplane.bench.CeilingServer "$STORE_URL" "$CEILING_PORT" "$POOL" "$IDS" \
   >"$WORK/ceiling.log" 2>&1 &
 CEILING_PID=$!
 wait_for 120 "the ceiling server" grep -q "^ceiling listening" "$WORK/ceiling.log"
@@ -224,6 +228,6 @@ report read read ""
 report insert insert ""
 echo "(srv_us, pg_us: CPU time per request of the server process and of PostgreSQL, in microseconds)"
 RSS_OK=$([[ $RSS -lt 400 ]] && echo pass || echo FAIL)
-echo "ctrlplane RSS after the run: $RSS MB (target < 400 MB, heap -Xmx$HEAP): $RSS_OK"
+echo "ctrlplane RSS after the run: $RSS MB (target < 400 MB; -Xmx$HEAP -XX:+Use$GC): $RSS_OK"
 [[ -n "$OUT" ]] && printf "rss\t%s\t%d\n" "$CONNECTIONS""c/$DURATION" "$RSS" >>"$OUT"
 exit 0
