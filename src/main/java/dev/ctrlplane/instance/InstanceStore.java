@@ -38,7 +38,8 @@ public final class InstanceStore {
       RETURNING *""";
   private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
-  private static final String TENANT_INSTANCES = "SELECT used_instances FROM tenants WHERE id = $1";
+  /** The whole-tenant filter's total: its first parameter is the tenant id. */
+  private static final String TENANT_INSTANCES = "(SELECT used_instances FROM tenants WHERE id = $1)";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
   private static final String OF_TENANT_IN_STATES =
       "SELECT * FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
@@ -99,9 +100,8 @@ public final class InstanceStore {
     query.labels().forEach(label -> filter.and("labels @> ?", label));
     if (query.wholeTenant()) {
       // the tenant row's counter, kept with the rows by trigger (V002), is that count without counting them
-      Future<Long> total = pool.preparedQuery(TENANT_INSTANCES).execute(Tuple.of(query.tenantId()))
-          .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("used_instances"));
-      return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()), total);
+      return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()),
+          TENANT_INSTANCES);
     }
     return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()));
   }

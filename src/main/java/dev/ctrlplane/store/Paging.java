@@ -23,8 +23,28 @@ public final class Paging {
     return page(pool, table, filter, request, mapper, cursorOf, total);
   }
 
-  /** The same page, with its {@code total} known another way (e.g. a counter kept with the rows). */
+  /**
+   * The same page, with its total read by {@code totalExpression} in the page query itself, one statement instead of
+   * two: an SQL expression over the filter's own parameters ({@code $1}…), such as a subquery reading a counter kept
+   * with the rows. Only an empty page asks for the total separately.
+   */
   public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
+      Function<Row, T> mapper, Function<T, Cursor> cursorOf, String totalExpression) {
+    Filter paged = filter.copy().after(request.after());
+    String select = "SELECT *, " + totalExpression + " AS page_total FROM " + table + paged.where()
+        + " ORDER BY created_at DESC, id DESC LIMIT $" + paged.nextIndex();
+    return pool.preparedQuery(select).execute(paged.tupleWith(request.limit() + 1)).compose(rows -> {
+      List<T> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(mapper.apply(row)));
+      Future<Long> total = rows.size() > 0
+          ? Future.succeededFuture(rows.iterator().next().getLong("page_total"))
+          : pool.preparedQuery("SELECT " + totalExpression + " AS page_total").execute(filter.tuple())
+              .map(empty -> empty.iterator().next().getLong("page_total"));
+      return total.map(count -> Page.of(list, request.limit(), count == null ? 0 : count, cursorOf));
+    });
+  }
+
+  private static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
       Function<Row, T> mapper, Function<T, Cursor> cursorOf, Future<Long> total) {
     Filter paged = filter.copy().after(request.after());
     String select = "SELECT * FROM " + table + paged.where()

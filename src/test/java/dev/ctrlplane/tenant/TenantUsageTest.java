@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
+import dev.ctrlplane.store.Cursor;
 import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +83,30 @@ class TenantUsageTest {
     assertEquals(stored(tenant), used(tenant));
     alice.delete("/v1/instances/" + id + "?wait=10s").expect(204);
     assertEquals(new JsonObject().put("instances", 0).put("cpu_millis", 0).put("memory_mb", 0), used(tenant));
+  }
+
+  @Test
+  void everyPageOfATenantCarriesItsTotal() {
+    String tenant = Fixtures.tenant(node);
+    Api alice = node.api(node.token(tenant, "alice"));
+    JsonObject empty = alice.get("/v1/instances?limit=2").expect(200).json();
+    assertEquals(0, empty.getLong("total"));
+    assertEquals(0, empty.getJsonArray("items").size());
+    for (int i = 0; i < 3; i++) {
+      alice.post("/v1/instances", Fixtures.noopInstance("paged " + i)).expect(201);
+    }
+    JsonObject first = alice.get("/v1/instances?limit=2").expect(200).json();
+    assertEquals(3, first.getLong("total"));
+    assertEquals(2, first.getJsonArray("items").size());
+    JsonObject last = alice.get("/v1/instances?limit=2&cursor=" + first.getString("next_cursor")).expect(200).json();
+    assertEquals(3, last.getLong("total"));
+    assertEquals(1, last.getJsonArray("items").size());
+    JsonObject oldest = last.getJsonArray("items").getJsonObject(0);
+    String pastTheEnd = new Cursor(Instant.parse(oldest.getString("created_at")).minusSeconds(1), oldest.getString("id"))
+        .encode();
+    JsonObject past = alice.get("/v1/instances?limit=2&cursor=" + pastTheEnd).expect(200).json();
+    assertEquals(0, past.getJsonArray("items").size());
+    assertEquals(3, past.getLong("total"), "a page past the end still counts every match");
   }
 
   /** The instance part of GET …/quota's "used". */
