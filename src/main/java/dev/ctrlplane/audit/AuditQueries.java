@@ -43,7 +43,7 @@ public final class AuditQueries {
     }
     time(query, "since").ifPresent(since -> filter.and("created_at >= ?", Times.toOffset(since)));
     time(query, "until").ifPresent(until -> filter.and("created_at < ?", Times.toOffset(until)));
-    return Paging.page(pool, "audit_log", filter, page, AuditQueries::entry, e -> new Cursor(e.createdAt(), e.id()))
+    return Paging.page(pool, "*", "audit_log", filter, page, AuditQueries::entry, e -> new Cursor(e.createdAt(), e.id()))
         .map(p -> p.toJson(AuditEntry::toJson));
   }
 

@@ -27,24 +27,24 @@ public final class InstanceStore {
         status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, current_release_id,
         version, created_at, updated_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)""";
-  private static final String FIND = "SELECT * FROM instances WHERE id = $1";
-  private static final String FIND_FOR_UPDATE = "SELECT * FROM instances WHERE id = $1 FOR UPDATE";
+  private static final String FIND = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = $1";
+  private static final String FIND_FOR_UPDATE = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = $1 FOR UPDATE";
   private static final String UPDATE = """
       UPDATE instances SET name = $3, slug = $4, image = $5, provider_ref = $6, node = $7, state = $8,
         status_message = $9, cpu_millis = $10, memory_mb = $11, disk_mb = $12, replicas = $13, ports = $14, env = $15,
         labels = $16, endpoints = $17, current_release_id = $18, suspended_at = $19, suspend_reason = $20,
         suspended_by_tenant = $21, version = version + 1, updated_at = $22
       WHERE id = $1 AND version = $2
-      RETURNING *""";
+      RETURNING\s""" + Instance.COLUMNS;
   private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
   /** The whole-tenant filter's total: its first parameter is the tenant id. */
   private static final String TENANT_INSTANCES = "(SELECT used_instances FROM tenants WHERE id = $1)";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
   private static final String OF_TENANT_IN_STATES =
-      "SELECT * FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
-  private static final String SUSPENDED_WITH_TENANT = """
-      SELECT * FROM instances WHERE tenant_id = $1 AND suspended_by_tenant AND state IN ('suspended', 'suspending')
+      "SELECT " + Instance.COLUMNS + " FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
+  private static final String SUSPENDED_WITH_TENANT = "SELECT " + Instance.COLUMNS + """
+       FROM instances WHERE tenant_id = $1 AND suspended_by_tenant AND state IN ('suspended', 'suspending')
       ORDER BY id FOR UPDATE""";
 
   private final Pool pool;
@@ -100,10 +100,10 @@ public final class InstanceStore {
     query.labels().forEach(label -> filter.and("labels @> ?", label));
     if (query.wholeTenant()) {
       // the tenant row's counter, kept with the rows by trigger (V002), is that count without counting them
-      return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()),
+      return Paging.page(pool, Instance.COLUMNS, "instances", filter, page, Instance::fromRow, InstanceStore::cursorOf,
           TENANT_INSTANCES);
     }
-    return Paging.page(pool, "instances", filter, page, Instance::fromRow, i -> new Cursor(i.createdAt(), i.id()));
+    return Paging.page(pool, Instance.COLUMNS, "instances", filter, page, Instance::fromRow, InstanceStore::cursorOf);
   }
 
   /** Row-locks and returns the tenant's instances in any of {@code states}. */
@@ -123,6 +123,10 @@ public final class InstanceStore {
       rows.forEach(row -> ids.add(row.getString("id")));
       return ids;
     });
+  }
+
+  private static Cursor cursorOf(Instance i) {
+    return new Cursor(i.createdAt(), i.id());
   }
 
   private static Future<Optional<Instance>> one(SqlClient sql, String query, String id) {

@@ -24,7 +24,8 @@ public final class Migrations {
   private static final long LOCK_KEY = 0x6374726c706c616eL; // "ctrlplan"
 
   /** Every migration, oldest first. Each runs once, in its own transaction. */
-  static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql");
+  static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
+      "V003__cheaper_writes.sql");
 
   private final Pool pool;
 

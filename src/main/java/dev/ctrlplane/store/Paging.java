@@ -9,18 +9,19 @@ import java.util.function.Function;
 
 /**
  * Runs a newest-first page query and its count together: {@code SELECT <columns> FROM <table> <filter> ORDER BY
- * created_at DESC, id DESC LIMIT n+1}, and {@code count(*)} over the same filter without the cursor.
+ * created_at DESC, id DESC LIMIT n+1}, and {@code count(*)} over the same filter without the cursor. {@code columns}
+ * is {@code *} or a fixed list that the row mapper reads by position.
  */
 public final class Paging {
 
   private Paging() {}
 
-  public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
+  public static <T> Future<Page<T>> page(Pool pool, String columns, String table, Filter filter, PageRequest request,
       Function<Row, T> mapper, Function<T, Cursor> cursorOf) {
     String count = "SELECT count(*) AS total FROM " + table + filter.where();
     Future<Long> total = pool.preparedQuery(count).execute(filter.tuple())
         .map(rows -> rows.iterator().next().getLong("total"));
-    return page(pool, table, filter, request, mapper, cursorOf, total);
+    return page(pool, columns, table, filter, request, mapper, cursorOf, total);
   }
 
   /**
@@ -28,10 +29,10 @@ public final class Paging {
    * two: an SQL expression over the filter's own parameters ({@code $1}…), such as a subquery reading a counter kept
    * with the rows. Only an empty page asks for the total separately.
    */
-  public static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
+  public static <T> Future<Page<T>> page(Pool pool, String columns, String table, Filter filter, PageRequest request,
       Function<Row, T> mapper, Function<T, Cursor> cursorOf, String totalExpression) {
     Filter paged = filter.copy().after(request.after());
-    String select = "SELECT *, " + totalExpression + " AS page_total FROM " + table + paged.where()
+    String select = "SELECT " + columns + ", " + totalExpression + " AS page_total FROM " + table + paged.where()
         + " ORDER BY created_at DESC, id DESC LIMIT $" + paged.nextIndex();
     return pool.preparedQuery(select).execute(paged.tupleWith(request.limit() + 1)).compose(rows -> {
       List<T> list = new ArrayList<>(rows.size());
@@ -44,10 +45,10 @@ public final class Paging {
     });
   }
 
-  private static <T> Future<Page<T>> page(Pool pool, String table, Filter filter, PageRequest request,
-      Function<Row, T> mapper, Function<T, Cursor> cursorOf, Future<Long> total) {
+  private static <T> Future<Page<T>> page(Pool pool, String columns, String table, Filter filter,
+      PageRequest request, Function<Row, T> mapper, Function<T, Cursor> cursorOf, Future<Long> total) {
     Filter paged = filter.copy().after(request.after());
-    String select = "SELECT * FROM " + table + paged.where()
+    String select = "SELECT " + columns + " FROM " + table + paged.where()
         + " ORDER BY created_at DESC, id DESC LIMIT $" + paged.nextIndex();
     Future<List<T>> items = pool.preparedQuery(select).execute(paged.tupleWith(request.limit() + 1))
         .map(rows -> {

@@ -71,7 +71,7 @@ public final class TenantStore {
 
   public Future<Page<Tenant>> list(String status, PageRequest page) {
     Filter filter = new Filter().andIf(status != null, "status = ?", status);
-    return Paging.page(pool, "tenants", filter, page, Tenant::fromRow, t -> new Cursor(t.createdAt(), t.id()));
+    return Paging.page(pool, "*", "tenants", filter, page, Tenant::fromRow, t -> new Cursor(t.createdAt(), t.id()));
   }
 
   private static Optional<Tenant> first(RowSet<Row> rows) {

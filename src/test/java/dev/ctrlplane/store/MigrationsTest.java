@@ -7,10 +7,26 @@ import dev.ctrlplane.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Two nodes starting at once apply each migration once; a second run applies nothing. */
+/** Two nodes starting at once apply each migration once; a second run applies nothing; no script is forgotten. */
 class MigrationsTest {
+
+  /** The runner applies the scripts it lists: a file added to the folder but not to the list would never run. */
+  @Test
+  void everyScriptInTheFolderIsListedInVersionOrder() throws IOException, URISyntaxException {
+    Path folder = Path.of(Migrations.class.getResource("/db/migration/V001__foundation.sql").toURI()).getParent();
+    try (Stream<Path> files = Files.list(folder)) {
+      List<String> found = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+      assertEquals(found, Migrations.SCRIPTS);
+    }
+  }
 
   @Test
   void concurrentStartsApplyEachScriptOnce() {
