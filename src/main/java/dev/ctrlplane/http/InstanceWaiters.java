@@ -1,10 +1,12 @@
 package dev.ctrlplane.http;
 
+import dev.ctrlplane.events.EventPublisher;
 import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.instance.InstanceState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -34,9 +36,9 @@ final class InstanceWaiters {
   /** Subscribes to the events on every node; completes when the subscriptions are active. */
   Future<Void> start() {
     MessageConsumer<JsonObject> changed = vertx.eventBus().consumer(EventType.INSTANCE_STATE_CHANGED.address(),
-        message -> onEvent(message.body(), false));
+        message -> onEvent(message, false));
     MessageConsumer<JsonObject> deleted = vertx.eventBus().consumer(EventType.INSTANCE_DELETED.address(),
-        message -> onEvent(message.body(), true));
+        message -> onEvent(message, true));
     return Future.all(changed.completion(), deleted.completion()).mapEmpty();
   }
 
@@ -46,11 +48,14 @@ final class InstanceWaiters {
     return waiter;
   }
 
-  private void onEvent(JsonObject event, boolean deleted) {
-    List<Waiter> waiters = byInstance.get(event.getString("instance_id"));
+  /** The header says which instance before the body is read: most events concern no waiter, and cost no copy. */
+  private void onEvent(Message<JsonObject> message, boolean deleted) {
+    String instanceId = message.headers().get(EventPublisher.INSTANCE_HEADER);
+    List<Waiter> waiters = byInstance.get(instanceId != null ? instanceId : message.body().getString("instance_id"));
     if (waiters == null) {
       return;
     }
+    JsonObject event = message.body();
     JsonObject data = event.getJsonObject("data", new JsonObject());
     JsonObject instance = deleted ? data : data.getJsonObject("instance", new JsonObject());
     for (Waiter waiter : List.copyOf(waiters)) {

@@ -69,7 +69,7 @@ public final class InstanceService implements TenantInstances {
         stateFilter(query.getString("state")),
         query.getString("provider"),
         Envelope.labelFilter(query));
-    return store.list(filter, page).map(p -> p.toJson(Instance::toJson));
+    return store.list(filter, page).map(p -> p.toJson(json -> json));
   }
 
   /** PATCH: name, labels and env replace the stored ones when present; If-Match guards against lost updates. */

@@ -19,6 +19,11 @@ public record Page<T>(List<T> items, Cursor next, long total) {
     return new Page<>(List.copyOf(items), cursorOf.apply(items.get(limit - 1)), total);
   }
 
+  /** The same page (cursor and total) with other items, e.g. its rows' renderings. */
+  public <R> Page<R> withItems(List<R> others) {
+    return new Page<>(others, next, total);
+  }
+
   public JsonObject toJson(Function<T, JsonObject> render) {
     JsonArray array = new JsonArray();
     items.forEach(item -> array.add(render.apply(item)));

@@ -9,6 +9,7 @@ import dev.ctrlplane.support.EventTap;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.NodeExtension;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -59,6 +60,10 @@ class InstanceEventsTest {
       Instant at = Instant.parse(event.getString("timestamp"));
       assertTrue(!at.isBefore(before) && at.isBefore(Instant.now().plusSeconds(1)), at::toString);
       assertEquals(instance, event.getJsonObject("data"), "data is the instance as the API shows it");
+      MultiMap headers = created.headersOf(event);
+      assertEquals("instance.created", headers.get("event-type"));
+      assertEquals(node.plane().nodeName(), headers.get("origin-node"));
+      assertEquals(id, headers.get("instance-id"), "consumers can pick an instance's events without reading them");
     }
   }
 

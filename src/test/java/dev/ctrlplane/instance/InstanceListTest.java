@@ -201,6 +201,35 @@ class InstanceListTest {
     assertEquals(5, second.getLong("total"));
   }
 
+  /**
+   * A listed instance is shown as it is now: a page served again after a patch, a state change or a delete shows
+   * the change, and every item is exactly what GET returns for it.
+   */
+  @Test
+  void aPageServedAgainShowsEveryChangeSinceTheLastTime() {
+    Api api = node.tenantApi();
+    List<String> ids = createMany(api, "c", 3);
+    ids.forEach(id -> api.awaitState(id, "running", 10));
+    assertItemsAreWhatGetReturns(api, api.get("/v1/instances").expect(200).json());
+
+    api.patch("/v1/instances/" + ids.get(0), new JsonObject().put("name", "renamed")).expect(200);
+    api.post("/v1/instances/" + ids.get(1) + "/stop?wait=10s").expect(200);
+    api.delete("/v1/instances/" + ids.get(2) + "?wait=10s").expect(204);
+
+    JsonObject again = api.get("/v1/instances").expect(200).json();
+    assertEquals(List.of(ids.get(1), ids.get(0)), idsOf(again.getJsonArray("items")), again::encode);
+    assertEquals("renamed", again.getJsonArray("items").getJsonObject(1).getString("name"));
+    assertEquals("stopped", again.getJsonArray("items").getJsonObject(0).getString("state"));
+    assertItemsAreWhatGetReturns(api, again);
+  }
+
+  private static void assertItemsAreWhatGetReturns(Api api, JsonObject page) {
+    for (Object item : page.getJsonArray("items")) {
+      JsonObject listed = (JsonObject) item;
+      assertEquals(api.get("/v1/instances/" + listed.getString("id")).expect(200).json(), listed);
+    }
+  }
+
   static void assertPage(Api.Response response, List<String> ids, long total) {
     JsonObject page = response.expect(200).json();
     assertEquals(ids, idsOf(page.getJsonArray("items")), page::encode);

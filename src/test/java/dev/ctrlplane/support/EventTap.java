@@ -1,9 +1,13 @@
 package dev.ctrlplane.support;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -13,9 +17,13 @@ public final class EventTap implements AutoCloseable {
 
   private final MessageConsumer<JsonObject> consumer;
   private final LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+  private final Map<JsonObject, MultiMap> headers = Collections.synchronizedMap(new IdentityHashMap<>());
 
   private EventTap(TestNode node, String address) {
-    consumer = node.plane().vertx().eventBus().consumer(address, message -> received.add(message.body()));
+    consumer = node.plane().vertx().eventBus().consumer(address, message -> {
+      headers.put(message.body(), message.headers());
+      received.add(message.body());
+    });
     Futures.await(consumer.completion(), 10);
   }
 
@@ -49,6 +57,11 @@ public final class EventTap implements AutoCloseable {
   /** The next event about {@code instanceId}, whatever its type. */
   public JsonObject nextFor(String instanceId, int seconds) {
     return next(e -> instanceId.equals(e.getString("instance_id")), seconds);
+  }
+
+  /** The bus headers an event taken from this tap arrived with. */
+  public MultiMap headersOf(JsonObject event) {
+    return headers.get(event);
   }
 
   @Override
