@@ -41,7 +41,7 @@ public final class ApiVerticle extends VerticleBase {
     openApi[0] = OpenApi.document(router, settings.version());
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
-    router.errorHandler(405, ErrorResponses::handle);
+    router.errorHandler(405, AllowedMethods.of(router)::handle405);
     router.errorHandler(500, ErrorResponses::handle);
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
         .setIdleTimeout(120).setTcpNoDelay(true);

@@ -7,6 +7,7 @@ import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -104,6 +105,15 @@ class EdgeTest {
     api.put("/v1/instances/" + id, new JsonObject()).expectError(405, "method_not_allowed");
     api.get("/v1/instances/" + id + "/start").expectError(405, "method_not_allowed");
     assertUnchanged();
+  }
+
+  /** RFC 9110: a 405 says which methods the resource does support. */
+  @Test
+  void a405NamesTheMethodsThatPathAnswers() {
+    assertEquals(Optional.of("GET, POST"), api.put("/v1/instances", new JsonObject()).expect(405).header("Allow"));
+    assertEquals(Optional.of("DELETE, GET, PATCH"),
+        api.post("/v1/instances/" + id, new JsonObject()).expect(405).header("Allow"));
+    assertEquals(Optional.of("POST"), api.get("/v1/instances/" + id + "/start").expect(405).header("Allow"));
   }
 
   static void assertUnchanged() {
