@@ -96,7 +96,7 @@ ensure_wrk() {
 ensure_build() {
   if [[ $BUILD == 1 || ! -f $JAR || ! -f $CLASSES/dev/ctrlplane/bench/CeilingServer.class ]]; then
     log "building the jar and the test classes"
-    mvn -q -o -DskipTests package test-compile || mvn -q -DskipTests package test-compile
+    mvn -B -q -o -Dstyle.color=never -DskipTests package test-compile || mvn -B -q -Dstyle.color=never -DskipTests package test-compile
   fi
 }
 

@@ -8,6 +8,6 @@ jar=target/ctrlplane.jar
 newest_source=$(find pom.xml conf src/main -newer "$jar" -print -quit 2>/dev/null || true)
 if [[ ! -f "$jar" || -n "$newest_source" ]]; then
   echo "building $jar ..." >&2
-  mvn -B -q -DskipTests package
+  mvn -B -q -Dstyle.color=never -DskipTests package
 fi
 exec java ${JAVA_OPTS:--Xmx512m} -jar "$jar" serve "$@"
