@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": n}}.
+ * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": [n]}}.
  * The HTTP side builds it from the request; feature services read it through these helpers.
  */
 public final class Envelope {
@@ -32,8 +32,10 @@ public final class Envelope {
     return call.body().getJsonObject(QUERY, new JsonObject());
   }
 
-  public static Integer ifMatch(Call call) {
-    return call.body().getInteger(IF_MATCH);
+  /** The versions the caller's {@code If-Match} accepts; empty when it sent none (or {@code *}). */
+  public static java.util.Optional<IfMatch> ifMatch(Call call) {
+    Object value = call.body().getValue(IF_MATCH);
+    return value == null ? java.util.Optional.empty() : java.util.Optional.of(IfMatch.fromEnvelope(value));
   }
 
   public static String tenantIdOf(JsonObject body) {

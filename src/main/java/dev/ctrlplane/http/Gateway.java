@@ -5,6 +5,7 @@ import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
 import dev.ctrlplane.bus.ErrorCode;
+import dev.ctrlplane.bus.IfMatch;
 import dev.ctrlplane.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,6 +15,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -84,7 +87,7 @@ public final class Gateway {
     envelope.put(Envelope.BODY, body);
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version
-      envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch));
+      envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch).toJson());
     }
     return envelope;
   }
@@ -132,16 +135,22 @@ public final class Gateway {
         || length != null && !length.trim().equals("0");
   }
 
-  private static int parseIfMatch(String header) {
-    String value = header.trim();
-    if (value.startsWith("W/")) {
-      value = value.substring(2);
+  /** One ETag or a comma-separated list of them, each as this API returns it ({@code "3"}, also {@code W/"3"}, 3). */
+  private static IfMatch parseIfMatch(String header) {
+    List<Integer> versions = new ArrayList<>();
+    for (String tag : header.split(",", -1)) {
+      String value = tag.trim();
+      if (value.startsWith("W/")) {
+        value = value.substring(2);
+      }
+      value = value.replace("\"", "");
+      try {
+        versions.add(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        throw ApiException.invalidField("If-Match", "must be ETags returned by this API, like \"3\" or \"3\", \"4\"");
+      }
     }
-    value = value.replace("\"", "");
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw ApiException.invalidField("If-Match", "must be an ETag returned by this API, like \"3\"");
-    }
+    return new IfMatch(versions);
   }
+
 }

@@ -3,7 +3,6 @@ package dev.ctrlplane.instance;
 import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
-import dev.ctrlplane.bus.ErrorCode;
 import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.Providers;
@@ -78,14 +77,11 @@ public final class InstanceService implements TenantInstances {
     String name = InstanceInput.name(body, false);
     var labels = InstanceInput.labels(body);
     var env = InstanceInput.env(body);
-    Integer ifMatch = Envelope.ifMatch(call);
+    var ifMatch = Envelope.ifMatch(call);
     return visible(call).compose(seen -> transactions.run(call, tx -> tenancy.requireActive(tx.sql(), seen.tenantId())
         .compose(active -> lockedInstance(tx, seen.id()))
         .compose(current -> {
-          if (ifMatch != null && ifMatch != current.version()) {
-            throw new ApiException(ErrorCode.PRECONDITION_FAILED,
-                "instance " + current.id() + " is at version " + current.version() + ", not " + ifMatch);
-          }
+          ifMatch.ifPresent(accepted -> accepted.require(RESOURCE, current.id(), current.version()));
           Instance changed = InstanceChanges.patch(current, name, labels.orElse(null), env.orElse(null));
           return save(tx, changed).map(saved -> {
             tx.emit(EventType.INSTANCE_UPDATED, saved.tenantId(), saved.id(), saved.id(), saved.toJson());

@@ -3,7 +3,6 @@ package dev.ctrlplane.tenant;
 import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
-import dev.ctrlplane.bus.ErrorCode;
 import dev.ctrlplane.config.CtrlplaneConfig.TenancyConfig;
 import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.store.PageRequest;
@@ -73,12 +72,9 @@ public final class TenantService {
     var slug = TenantInput.slug(body);
     var plan = TenantInput.plan(body, config.plans().keySet());
     var metadata = TenantInput.metadata(body);
-    Integer ifMatch = Envelope.ifMatch(call);
+    var ifMatch = Envelope.ifMatch(call);
     return locked(call, (tx, current) -> {
-      if (ifMatch != null && ifMatch != current.version()) {
-        throw new ApiException(ErrorCode.PRECONDITION_FAILED,
-            "tenant " + current.id() + " is at version " + current.version() + ", not " + ifMatch);
-      }
+      ifMatch.ifPresent(accepted -> accepted.require("tenant", current.id(), current.version()));
       Tenant changed = current.with(name.orElse(current.name()), slug.orElse(current.slug()),
           plan.orElse(current.plan()), metadata.orElse(current.metadata()));
       return save(tx, changed, "update", new JsonObject().put("fields", new io.vertx.core.json.JsonArray(

@@ -63,8 +63,25 @@ class InstancePatchTest {
     assertEquals(current, api.get(path()).expect(200).json());
   }
 
+  /** RFC 9110: If-Match may list several ETags; the change goes ahead when the current one is among them. */
+  @Test
+  void ifMatchWithAListOfETagsMatchesAnyOfThem() {
+    int version = api.get(path()).expect(200).json().getInteger("version");
+    String others = "\"" + (version + 5) + "\", \"" + (version + 6) + "\"";
+
+    Api.Response refused = api.with("If-Match", others).patch(path(), new JsonObject().put("name", "Not Listed"))
+        .expectError(412, "precondition_failed");
+    assertTrue(refused.json().getString("message").endsWith("not " + (version + 5) + " or " + (version + 6)),
+        refused::body);
+
+    Api.Response patched = api.with("If-Match", others + ", \"" + version + "\"")
+        .patch(path(), new JsonObject().put("name", "Listed")).expect(200);
+    assertEquals("Listed", patched.json().getString("name"));
+    assertEquals(version + 1, patched.json().getInteger("version"));
+  }
+
   @ParameterizedTest(name = "If-Match: {0} -> 400")
-  @ValueSource(strings = {"abc", "\"abc\"", "\"1\"x", "1.5", "\"\""})
+  @ValueSource(strings = {"abc", "\"abc\"", "\"1\"x", "1.5", "\"\"", "\"1\",", "\"1\", abc"})
   void malformedIfMatchIs400AndChangesNothing(String ifMatch) {
     JsonObject before = api.get(path()).expect(200).json();
     Api.Response refused = api.with("If-Match", ifMatch).patch(path(), new JsonObject().put("name", "Never"))
