@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": [n]}}.
@@ -33,9 +34,9 @@ public final class Envelope {
   }
 
   /** The versions the caller's {@code If-Match} accepts; empty when it sent none (or {@code *}). */
-  public static java.util.Optional<IfMatch> ifMatch(Call call) {
+  public static Optional<IfMatch> ifMatch(Call call) {
     Object value = call.body().getValue(IF_MATCH);
-    return value == null ? java.util.Optional.empty() : java.util.Optional.of(IfMatch.fromEnvelope(value));
+    return value == null ? Optional.empty() : Optional.of(IfMatch.fromEnvelope(value));
   }
 
   public static String tenantIdOf(JsonObject body) {

@@ -15,8 +15,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -87,7 +85,7 @@ public final class Gateway {
     envelope.put(Envelope.BODY, body);
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version
-      envelope.put(Envelope.IF_MATCH, parseIfMatch(ifMatch).toJson());
+      envelope.put(Envelope.IF_MATCH, IfMatch.parse(ifMatch).toJson());
     }
     return envelope;
   }
@@ -134,23 +132,4 @@ public final class Gateway {
         || ctx.request().getHeader("Transfer-Encoding") != null
         || length != null && !length.trim().equals("0");
   }
-
-  /** One ETag or a comma-separated list of them, each as this API returns it ({@code "3"}, also {@code W/"3"}, 3). */
-  private static IfMatch parseIfMatch(String header) {
-    List<Integer> versions = new ArrayList<>();
-    for (String tag : header.split(",", -1)) {
-      String value = tag.trim();
-      if (value.startsWith("W/")) {
-        value = value.substring(2);
-      }
-      value = value.replace("\"", "");
-      try {
-        versions.add(Integer.parseInt(value));
-      } catch (NumberFormatException e) {
-        throw ApiException.invalidField("If-Match", "must be ETags returned by this API, like \"3\" or \"3\", \"4\"");
-      }
-    }
-    return new IfMatch(versions);
-  }
-
 }
