@@ -1,16 +1,21 @@
 package dev.ctrlplane.audit;
 
+import dev.ctrlplane.store.MultiRowInsert;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -24,58 +29,72 @@ public final class AuditLog {
   static final String SYSTEM_CHAIN = "-";
   static final String GENESIS = "0".repeat(64);
 
-  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-  private static final String LAST_OF_TENANT =
-      "SELECT hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1";
-  private static final String LAST_OF_SYSTEM =
-      "SELECT hash FROM audit_log WHERE tenant_id IS NULL ORDER BY seq DESC LIMIT 1";
-  private static final String INSERT = """
+  /** One transaction-scoped advisory lock per chain, taken in the array's order (unnest keeps it). */
+  private static final String LOCK =
+      "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || chain, 0)) FROM unnest($1::text[]) AS chain";
+  private static final String HEADS_OF_TENANTS = """
+      SELECT chain, (SELECT hash FROM audit_log WHERE tenant_id = chain ORDER BY seq DESC LIMIT 1)
+      FROM unnest($1::text[]) AS chain""";
+  private static final String HEAD_OF_SYSTEM =
+      "SELECT '-', (SELECT hash FROM audit_log WHERE tenant_id IS NULL ORDER BY seq DESC LIMIT 1)";
+  private static final MultiRowInsert INSERT = new MultiRowInsert("""
       INSERT INTO audit_log (id, tenant_id, actor_id, resource, resource_id, action, outcome, request_id, ip_address,
-                             details, created_at, prev_hash, hash)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""";
+                             details, created_at, prev_hash, hash) VALUES""",
+      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", 13);
 
   private AuditLog() {}
 
-  /** Writes the entries in {@code conn}'s transaction. */
+  /**
+   * Writes the entries in {@code conn}'s transaction, in three statements whatever their number: lock every chain
+   * they extend, read the chains' heads, insert the entries chained on. The heads are read right behind the locks,
+   * in the same round trip: PostgreSQL runs the read once the locks are held, with a snapshot taken then, so it sees
+   * every entry committed by the previous holders.
+   */
   public static Future<Void> append(SqlConnection conn, List<AuditEntry> entries) {
     if (entries.isEmpty()) {
       return Future.succeededFuture();
     }
-    // one chain at a time, in a fixed order, so two transactions never wait on each other's locks in a cycle
-    Map<String, List<AuditEntry>> byChain = new TreeMap<>(entries.stream()
-        .collect(Collectors.groupingBy(e -> chainOf(e.tenantId()))));
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, List<AuditEntry>> group : byChain.entrySet()) {
-      chain = chain.compose(v -> appendToChain(conn, group.getKey(), group.getValue()));
+    // the chains in a fixed order, so two transactions never wait on each other's locks in a cycle
+    Map<String, List<AuditEntry>> byChain = entries.stream()
+        .collect(Collectors.groupingBy(e -> chainOf(e.tenantId()), TreeMap::new, Collectors.toList()));
+    String[] chains = byChain.keySet().toArray(String[]::new);
+    Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.of(chains));
+    Future<Map<String, String>> heads = heads(conn, byChain.keySet());
+    return locked.compose(held -> heads).compose(head -> {
+      List<Object[]> rows = new ArrayList<>(entries.size());
+      byChain.forEach((chain, chained) -> {
+        String prev = head.getOrDefault(chain, GENESIS);
+        for (AuditEntry entry : chained) {
+          String hash = hash(prev, entry);
+          rows.add(toRow(entry, prev, hash));
+          prev = hash;
+        }
+      });
+      return INSERT.execute(conn, rows);
+    });
+  }
+
+  /** The last hash of each chain; a chain without entries yet is absent. */
+  private static Future<Map<String, String>> heads(SqlConnection conn, Set<String> chains) {
+    String[] tenants = chains.stream().filter(c -> !SYSTEM_CHAIN.equals(c)).toArray(String[]::new);
+    List<Future<RowSet<Row>>> reads = new ArrayList<>();
+    if (tenants.length > 0) {
+      reads.add(conn.preparedQuery(HEADS_OF_TENANTS).execute(Tuple.of(tenants)));
     }
-    return chain;
-  }
-
-  /**
-   * The chain head is read right behind the lock, in the same round trip: PostgreSQL runs the read once the lock is
-   * held, with a snapshot taken then, so it sees every entry committed by the previous holder.
-   */
-  private static Future<Void> appendToChain(SqlConnection conn, String chain, List<AuditEntry> entries) {
-    Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.of("audit:" + chain));
-    Future<String> head = lastHash(conn, chain);
-    return locked.compose(held -> head)
-        .compose(previous -> {
-          List<Tuple> rows = new java.util.ArrayList<>();
-          String prev = previous;
-          for (AuditEntry entry : entries) {
-            String hash = hash(prev, entry);
-            rows.add(toRow(entry, prev, hash));
-            prev = hash;
+    if (chains.contains(SYSTEM_CHAIN)) {
+      reads.add(conn.preparedQuery(HEAD_OF_SYSTEM).execute());
+    }
+    return Future.all(reads).map(all -> {
+      Map<String, String> heads = new HashMap<>();
+      for (Future<RowSet<Row>> read : reads) {
+        read.result().forEach(row -> {
+          if (row.getString(1) != null) {
+            heads.put(row.getString(0), row.getString(1));
           }
-          return conn.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
         });
-  }
-
-  static Future<String> lastHash(SqlConnection conn, String chain) {
-    Future<io.vertx.sqlclient.RowSet<Row>> rows = SYSTEM_CHAIN.equals(chain)
-        ? conn.preparedQuery(LAST_OF_SYSTEM).execute()
-        : conn.preparedQuery(LAST_OF_TENANT).execute(Tuple.of(chain));
-    return rows.map(set -> set.size() == 0 ? GENESIS : set.iterator().next().getString("hash"));
+      }
+      return heads;
+    });
   }
 
   static String chainOf(String tenantId) {
@@ -96,10 +115,10 @@ public final class AuditLog {
     }
   }
 
-  private static Tuple toRow(AuditEntry e, String prev, String hash) {
-    return Tuple.from(new Object[] {
+  private static Object[] toRow(AuditEntry e, String prev, String hash) {
+    return new Object[] {
         e.id(), e.tenantId(), e.actorId(), e.resource(), e.resourceId(), e.action(), e.outcome(), e.requestId(),
-        e.ipAddress(), e.details(), Times.toOffset(e.createdAt()), prev, hash});
+        e.ipAddress(), e.details(), Times.toOffset(e.createdAt()), prev, hash};
   }
 
   private static String nullable(String value) {

@@ -43,6 +43,7 @@ public final class InstanceRuntime implements ProviderListener {
   private final Transactions transactions;
   private final Providers providers;
   private final String node;
+  private final Settlements settlements;
   private final Map<String, Future<Void>> tails = new ConcurrentHashMap<>();
 
   public InstanceRuntime(Vertx vertx, InstanceStore store, Transactions transactions, Providers providers, String node) {
@@ -51,6 +52,7 @@ public final class InstanceRuntime implements ProviderListener {
     this.transactions = transactions;
     this.providers = providers;
     this.node = node;
+    this.settlements = new Settlements(store, transactions);
     providers.all().forEach(p -> p.setListener(this));
   }
 
@@ -69,10 +71,18 @@ public final class InstanceRuntime implements ProviderListener {
     return new InstanceSpec(i.id(), i.tenantId(), i.image(), env, i.resources(), i.ports());
   }
 
-  /** Starts converging the instance where its replicas live; returns at once. */
+  /**
+   * Starts converging the instance where its replicas live; returns at once. {@code instance} is as a commit just
+   * stored it: when no other work on it is queued here, the work starts from it instead of reading it back. Were it
+   * stale all the same, the settle's compare-and-set would miss and the work would go again from the stored state.
+   */
   public void converge(Instance instance) {
     if (instance.node() == null || node.equals(instance.node())) {
-      convergeHere(instance.id());
+      if (tails.containsKey(instance.id())) {
+        convergeHere(instance.id());
+      } else {
+        serialized(instance.id(), () -> step(instance));
+      }
       return;
     }
     DeliveryOptions options = new DeliveryOptions().addHeader(Call.ACTION, "converge").setSendTimeout(ASK_OWNER_TIMEOUT_MS);
@@ -172,10 +182,8 @@ public final class InstanceRuntime implements ProviderListener {
     if (after.equals(before)) {
       return Future.succeededFuture();
     }
-    return transactions.run(systemCall(), tx -> store.update(tx.sql(), after).map(saved -> {
-      saved.ifPresent(s -> InstanceEvents.settled(tx, before, s));
-      return saved;
-    })).compose(saved -> saved.isPresent() ? Future.<Void>succeededFuture() : again(before.id()));
+    return settlements.write(before, after)
+        .compose(saved -> saved.isPresent() ? Future.<Void>succeededFuture() : again(before.id()));
   }
 
   private Future<Void> again(String instanceId) {
@@ -221,7 +229,8 @@ public final class InstanceRuntime implements ProviderListener {
     }
   }
 
-  private static Call systemCall() {
+  /** The caller the runtime's own writes are made as. */
+  static Call systemCall() {
     return new Call("converge", Principal.system(), null, null, new JsonObject());
   }
 

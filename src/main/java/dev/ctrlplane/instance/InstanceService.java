@@ -35,6 +35,7 @@ public final class InstanceService implements TenantInstances {
   private final Tenancy tenancy;
   private final Providers providers;
   private final InstanceRuntime runtime;
+  private final Creations creations;
 
   public InstanceService(InstanceStore store, Transactions transactions, Tenancy tenancy, Providers providers,
       InstanceRuntime runtime) {
@@ -43,6 +44,7 @@ public final class InstanceService implements TenantInstances {
     this.tenancy = tenancy;
     this.providers = providers;
     this.runtime = runtime;
+    this.creations = new Creations(store, transactions, tenancy);
   }
 
   public Future<JsonObject> create(Call call) {
@@ -51,7 +53,7 @@ public final class InstanceService implements TenantInstances {
     Instance draft = newInstance(tenantId, body);
     InstanceSpec spec = InstanceRuntime.specOf(draft);
     return providers.get(draft.providerName()).validate(spec)
-        .compose(valid -> transactions.run(call, tx -> insert(tx, draft)))
+        .compose(valid -> creations.create(call, draft))
         .onSuccess(runtime::converge)
         .map(Instance::toJson);
   }
@@ -179,27 +181,6 @@ public final class InstanceService implements TenantInstances {
     return tenancy.requireRoomFor(tx.sql(), current.tenantId(), delta);
   }
 
-  /**
-   * The rows go out right behind the quota check, in the same round trip: PostgreSQL runs them in order, once the
-   * tenant lock is held. When the check refuses, the transaction rolls back and they never happened; the check's
-   * answer comes first, so a refusal is reported as before.
-   */
-  private Future<Instance> insert(Tx tx, Instance draft) {
-    Usage delta = Usage.ofInstance(draft.resources().cpuMillis(), draft.resources().memoryMb(), draft.resources().replicas());
-    Future<Void> room = tenancy.requireRoomFor(tx.sql(), draft.tenantId(), delta);
-    Future<Void> inserted = store.insert(tx.sql(), draft).recover(InstanceService::slugTaken);
-    Future<Void> released = ReleaseStore.insertInitial(tx.sql(), draft.currentReleaseId(), draft.tenantId(),
-        draft.id(), draft.image(), draft.env(), draft.createdAt());
-    return room.compose(checked -> inserted).compose(stored -> released)
-        .map(done -> {
-          tx.emit(EventType.INSTANCE_CREATED, draft.tenantId(), draft.id(), draft.id(), draft.toJson());
-          InstanceEvents.stateChanged(tx, null, draft);
-          tx.audit(draft.tenantId(), RESOURCE, draft.id(), "create", new JsonObject()
-              .put("name", draft.name()).put("image", draft.image()).put("provider_name", draft.providerName()));
-          return draft;
-        });
-  }
-
   private Instance newInstance(String tenantId, JsonObject body) {
     String name = InstanceInput.name(body, true);
     String slug = InstanceInput.slugOf(name);
@@ -245,7 +226,7 @@ public final class InstanceService implements TenantInstances {
         ApiException.conflict("instance " + changed.id() + " was changed concurrently; retry")));
   }
 
-  private static <T> Future<T> slugTaken(Throwable failure) {
+  static <T> Future<T> slugTaken(Throwable failure) {
     if (failure instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
       return Future.failedFuture(ApiException.alreadyExists("an instance with that name (slug) already exists in this tenant"));
     }

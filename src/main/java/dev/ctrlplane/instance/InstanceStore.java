@@ -3,6 +3,7 @@ package dev.ctrlplane.instance;
 import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.PortMapping;
 import dev.ctrlplane.store.Cursor;
+import dev.ctrlplane.store.MultiRowInsert;
 import dev.ctrlplane.store.Filter;
 import dev.ctrlplane.store.Page;
 import dev.ctrlplane.store.PageRequest;
@@ -26,11 +27,11 @@ import java.util.Optional;
 /** All SQL about instances. Updates are compare-and-set on {@code version}. */
 public final class InstanceStore {
 
-  private static final String INSERT = """
+  private static final MultiRowInsert INSERT = new MultiRowInsert("""
       INSERT INTO instances (id, tenant_id, name, slug, image, provider_name, provider_ref, region, node, state,
         status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, current_release_id,
-        version, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)""";
+        version, created_at, updated_at) VALUES""",
+      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)", 21);
   private static final String FIND = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = $1";
   private static final String FIND_FOR_UPDATE = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = $1 FOR UPDATE";
   private static final String UPDATE = """
@@ -60,11 +61,20 @@ public final class InstanceStore {
   }
 
   public Future<Void> insert(SqlClient sql, Instance i) {
-    return sql.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
+    return insertAll(sql, List.of(i));
+  }
+
+  /** Inserts new instances with multi-row statements; one that breaks a constraint fails them all. */
+  public Future<Void> insertAll(SqlClient sql, List<Instance> instances) {
+    return INSERT.execute(sql, instances.stream().map(InstanceStore::insertRow).toList());
+  }
+
+  private static Object[] insertRow(Instance i) {
+    return new Object[] {
         i.id(), i.tenantId(), i.name(), i.slug(), i.image(), i.providerName(), i.providerRef(), i.region(), i.node(),
         i.state().wire(), i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(),
         i.resources().diskMb(), i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(),
-        endpointsJson(i.endpoints()), i.currentReleaseId(), Times.toOffset(i.createdAt())})).mapEmpty();
+        endpointsJson(i.endpoints()), i.currentReleaseId(), Times.toOffset(i.createdAt())};
   }
 
   public Future<Optional<Instance>> find(String id) {

@@ -1,20 +1,21 @@
 package dev.ctrlplane.release;
 
+import dev.ctrlplane.store.MultiRowInsert;
 import dev.ctrlplane.store.Times;
 import dev.ctrlplane.store.TypeId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.time.Instant;
 
 /** SQL for releases: immutable records of what an instance ran (image and env), numbered per instance. */
 public final class ReleaseStore {
 
-  private static final String INSERT = """
+  private static final MultiRowInsert INSERT_INITIAL = new MultiRowInsert("""
       INSERT INTO releases (id, tenant_id, instance_id, version, image, env, notes, commit_sha, source,
-                            rolled_back_from, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""";
+                            rolled_back_from, created_at) VALUES""",
+      "($1, $2, $3, 1, $4, $5, NULL, NULL, 'initial', NULL, $6)", 6);
 
   private ReleaseStore() {}
 
@@ -22,12 +23,13 @@ public final class ReleaseStore {
     return TypeId.generate("rel");
   }
 
-  /** Release v1 of a new instance: its initial image and env. */
-  public static Future<Void> insertInitial(SqlClient sql, String id, String tenantId, String instanceId,
-      String image, JsonObject env, Instant at) {
-    return sql.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {
-            id, tenantId, instanceId, 1, image, env, null, null, "initial", null, Times.toOffset(at)}))
-        .mapEmpty();
+  /** Release v1 of each new instance: its initial image and env. */
+  public static Future<Void> insertInitial(SqlClient sql, List<Initial> releases) {
+    return INSERT_INITIAL.execute(sql, releases.stream()
+        .map(r -> new Object[] {r.id(), r.tenantId(), r.instanceId(), r.image(), r.env(), Times.toOffset(r.at())})
+        .toList());
   }
+
+  /** What release v1 of a new instance records. */
+  public record Initial(String id, String tenantId, String instanceId, String image, JsonObject env, Instant at) {}
 }

@@ -15,6 +15,8 @@ public final class StorePool {
     PgConnectOptions connect = PgConnectOptions.fromUri(url)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
+        // the multi-row inserts of a group commit are longer than the default limit (2048 characters) of a cached text
+        .setPreparedStatementCacheSqlLimit(16_384)
         .setPipeliningLimit(64);
     PoolOptions pool = new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setName("ctrlplane-store")
         .setShared(false).setConnectionTimeout(5).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.ctrlplane.events.EventPublisher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -38,21 +39,30 @@ public final class Transactions {
    * a round trip per unit of work; PostgreSQL still runs them in order, inside the transaction.
    */
   public <T> Future<T> run(Call call, Function<Tx, Future<T>> work) {
-    AtomicReference<Tx> unit = new AtomicReference<>();
+    return runGroup(List.of(call), units -> work.apply(units.get(0)));
+  }
+
+  /**
+   * Runs the work of several calls as one transaction (a group commit): one {@link Tx} per call, all on the same
+   * connection, so each call's events and audit entry are its own; they are written together, with multi-row
+   * statements, and all commit or none do.
+   */
+  public <T> Future<T> runGroup(List<Call> calls, Function<List<Tx>, Future<T>> work) {
+    AtomicReference<List<Tx>> group = new AtomicReference<>();
     return pool.withConnection(conn -> {
       Future<Transaction> begun = conn.begin();
-      Tx tx = new Tx(conn, call, node);
-      unit.set(tx);
-      Future<T> done = attempt(work, tx).compose(result -> tx.flush().map(result));
+      List<Tx> units = calls.stream().map(call -> new Tx(conn, call, node)).toList();
+      group.set(units);
+      Future<T> done = attempt(work, units).compose(result -> Tx.flush(conn, units).map(result));
       return begun.compose(transaction -> done.transform(outcome -> outcome.succeeded()
           ? transaction.commit().map(outcome.result())
           : transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(outcome.cause()))));
-    }).onSuccess(committed -> publisher.publish(unit.get().events()));
+    }).onSuccess(committed -> group.get().forEach(unit -> publisher.publish(unit.events())));
   }
 
-  private static <T> Future<T> attempt(Function<Tx, Future<T>> work, Tx tx) {
+  private static <T> Future<T> attempt(Function<List<Tx>, Future<T>> work, List<Tx> units) {
     try {
-      return work.apply(tx);
+      return work.apply(units);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -60,8 +60,17 @@ public final class Tx {
     return events;
   }
 
-  /** Writes the events and the audit entries; both are sent at once, and the first failure is the result. */
-  Future<Void> flush() {
+  /**
+   * Writes the events and the audit entries of units sharing {@code sql}'s transaction; both are sent at once, and
+   * the first failure is the result.
+   */
+  static Future<Void> flush(SqlConnection sql, List<Tx> units) {
+    List<Event> events = new ArrayList<>();
+    List<AuditEntry> audits = new ArrayList<>();
+    for (Tx unit : units) {
+      events.addAll(unit.events);
+      audits.addAll(unit.audits);
+    }
     Future<Void> stored = EventStore.insert(sql, events);
     Future<Void> audited = AuditLog.append(sql, audits);
     return stored.compose(v -> audited);

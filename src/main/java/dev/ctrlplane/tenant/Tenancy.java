@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The tenancy rules every tenant-scoped write goes through, inside its transaction: the tenant must exist and be
@@ -23,7 +26,26 @@ public final class Tenancy {
   private static final String LOCK_FOR_GROWTH = """
       SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
       FROM tenants WHERE id = $1 FOR NO KEY UPDATE""";
+  /** Row locks are taken in the order the rows are returned: id order, the same in every group, so no deadlock. */
+  private static final String LOCK_ALL_FOR_GROWTH = """
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
+      FROM tenants WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE""";
   private static final String USAGE = "SELECT used_instances, used_cpu_millis, used_memory_mb FROM tenants WHERE id = $1";
+
+  /**
+   * A tenant as a transaction holding its lock sees it: whether it may change, its quota and what it uses now.
+   * {@link #admit} applies the rules of {@link Tenancy#requireRoomFor} to it, so that a group of creates can be
+   * decided one after the other against the counters they leave behind.
+   */
+  public record Standing(String tenantId, String status, Quota quota, Usage used) {
+
+    /** The standing after growing by {@code delta}; 403 if the tenant is suspended, 429 if over quota. */
+    public Standing admit(Usage delta) {
+      requireActive(tenantId, status);
+      check(tenantId, quota, used, delta);
+      return new Standing(tenantId, status, quota, used.plus(delta));
+    }
+  }
 
   private final TenancyConfig config;
 
@@ -47,10 +69,27 @@ public final class Tenancy {
    */
   public Future<Void> requireRoomFor(SqlClient sql, String tenantId, Usage delta) {
     return sql.preparedQuery(LOCK_FOR_GROWTH).execute(Tuple.of(tenantId)).map(rows -> {
-      Row row = activeRow(rows, tenantId);
-      check(tenantId, quotaOf(row), usageOf(row), delta);
+      standingOf(existingRow(rows, tenantId)).admit(delta);
       return null;
     });
+  }
+
+  /**
+   * Locks every named tenant for growth, in id order, and returns how each stands; a tenant that does not exist is
+   * absent from the map (see {@link #unknown}).
+   */
+  public Future<Map<String, Standing>> lockAllForGrowth(SqlClient sql, Collection<String> tenantIds) {
+    String[] ids = tenantIds.stream().distinct().toArray(String[]::new);
+    return sql.preparedQuery(LOCK_ALL_FOR_GROWTH).execute(Tuple.of(ids)).map(rows -> {
+      Map<String, Standing> standings = new HashMap<>();
+      rows.forEach(row -> standings.put(row.getString("id"), standingOf(row)));
+      return standings;
+    });
+  }
+
+  /** The refusal for a write that names a tenant that does not exist. */
+  public static ApiException unknown(String tenantId) {
+    return ApiException.invalidField("tenant_id", "tenant " + tenantId + " does not exist");
   }
 
   public Future<Usage> usage(SqlClient sql, String tenantId) {
@@ -64,14 +103,26 @@ public final class Tenancy {
   }
 
   private static Row activeRow(RowSet<Row> rows, String tenantId) {
+    Row row = existingRow(rows, tenantId);
+    requireActive(tenantId, row.getString("status"));
+    return row;
+  }
+
+  private static Row existingRow(RowSet<Row> rows, String tenantId) {
     if (rows.size() == 0) {
-      throw ApiException.invalidField("tenant_id", "tenant " + tenantId + " does not exist");
+      throw unknown(tenantId);
     }
-    Row row = rows.iterator().next();
-    if (!"active".equals(row.getString("status"))) {
+    return rows.iterator().next();
+  }
+
+  private static void requireActive(String tenantId, String status) {
+    if (!"active".equals(status)) {
       throw ApiException.forbidden("tenant " + tenantId + " is suspended: it is read-only");
     }
-    return row;
+  }
+
+  private Standing standingOf(Row row) {
+    return new Standing(row.getString("id"), row.getString("status"), quotaOf(row), usageOf(row));
   }
 
   private Quota quotaOf(Row row) {
