@@ -14,6 +14,7 @@ import dev.ctrlplane.tenant.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -23,16 +24,16 @@ import java.util.Map;
  * the counters the ones before it leave, and every row of the admitted ones (instances, releases, events, audit
  * entries) written with one multi-row statement per table. What a create sees is the same as alone: its own 201,
  * 400, 403 or 429, the quota exact. A group that fails as a whole (a name taken, by a stored instance or by another
- * member) is written again one create per transaction, so each member gets the answer it would have had alone.
+ * member) is written again by {@link GroupCommit} one create per transaction, so each member gets its own answer.
  */
-final class Creations {
+final class Creations implements GroupCommit.Writer<Creations.Request, Instance> {
 
   /** Enough to take what arrives during one commit at 64 connections, and few statement texts to cache. */
   private static final int MAX_GROUP = 32;
 
-  private record Request(Call call, Instance draft) {}
+  record Request(Call call, Instance draft) {}
 
-  private final GroupCommit<Request, Instance> groups = new GroupCommit<>(MAX_GROUP, this::writeGroup);
+  private final GroupCommit<Request, Instance> groups = new GroupCommit<>("instance.create", MAX_GROUP, this);
   private final InstanceStore store;
   private final Transactions transactions;
   private final Tenancy tenancy;
@@ -48,27 +49,20 @@ final class Creations {
     return groups.submit(new Request(call, draft));
   }
 
-  private Future<?> writeGroup(List<Member<Request, Instance>> group) {
-    if (group.size() == 1) {
-      return writeAlone(group.get(0));
-    }
+  @Override
+  public Future<?> writeGroup(List<Member<Request, Instance>> group) {
     List<Call> calls = group.stream().map(member -> member.request().call()).toList();
-    List<ApiException> refusals = new ArrayList<>(java.util.Collections.nCopies(group.size(), null));
-    return transactions.runGroup(calls, units -> admitAndInsert(group, units, refusals))
-        .transform(written -> {
-          if (written.failed()) {
-            return Future.join(group.stream().map(this::writeAlone).toList());
-          }
-          for (int i = 0; i < group.size(); i++) {
-            Member<Request, Instance> member = group.get(i);
-            if (refusals.get(i) != null) {
-              member.answer().fail(refusals.get(i));
-            } else {
-              member.answer().complete(member.request().draft());
-            }
-          }
-          return Future.succeededFuture();
-        });
+    List<ApiException> refusals = new ArrayList<>(Collections.nCopies(group.size(), null));
+    return transactions.runGroup(calls, units -> admitAndInsert(group, units, refusals)).onSuccess(committed -> {
+      for (int i = 0; i < group.size(); i++) {
+        Member<Request, Instance> member = group.get(i);
+        if (refusals.get(i) != null) {
+          member.answer().fail(refusals.get(i));
+        } else {
+          member.answer().complete(member.request().draft());
+        }
+      }
+    });
   }
 
   private Future<Void> admitAndInsert(List<Member<Request, Instance>> group, List<Tx> units,
@@ -99,8 +93,8 @@ final class Creations {
   }
 
   /** One create in a transaction of its own: the quota check, then the rows right behind it in one round trip. */
-  private Future<Instance> writeAlone(Member<Request, Instance> member) {
-    Request request = member.request();
+  @Override
+  public Future<Instance> writeAlone(Request request) {
     Instance draft = request.draft();
     Future<Instance> written = transactions.run(request.call(), tx -> {
       Future<Void> room = tenancy.requireRoomFor(tx.sql(), draft.tenantId(), growthOf(draft));
@@ -110,7 +104,7 @@ final class Creations {
         return draft;
       });
     });
-    return written.recover(InstanceService::slugTaken).onComplete(member.answer());
+    return written.recover(InstanceService::slugTaken);
   }
 
   /**

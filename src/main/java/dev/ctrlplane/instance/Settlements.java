@@ -14,18 +14,18 @@ import java.util.Optional;
 /**
  * Writes the states the runtime settles instances in (running, stopped, failed...), with their events. Settlements
  * that arrive while others are being written share the next transaction: one commit, and their events in one
- * multi-row statement. Each is still compare-and-set on its instance's version, and a group that fails as a whole is
- * written again one settlement per transaction.
+ * multi-row statement. Each is still compare-and-set on its instance's version.
  */
-final class Settlements {
+final class Settlements implements GroupCommit.Writer<Settlements.Change, Optional<Instance>> {
 
   private static final int MAX_GROUP = 32;
 
-  private record Change(Instance before, Instance after) {}
+  record Change(Instance before, Instance after) {}
 
   private final InstanceStore store;
   private final Transactions transactions;
-  private final GroupCommit<Change, Optional<Instance>> groups = new GroupCommit<>(MAX_GROUP, this::writeGroup);
+  private final GroupCommit<Change, Optional<Instance>> groups =
+      new GroupCommit<>("instance.settle", MAX_GROUP, this);
 
   Settlements(InstanceStore store, Transactions transactions) {
     this.store = store;
@@ -37,10 +37,8 @@ final class Settlements {
     return groups.submit(new Change(before, after));
   }
 
-  private Future<?> writeGroup(List<Member<Change, Optional<Instance>>> group) {
-    if (group.size() == 1) {
-      return writeAlone(group.get(0));
-    }
+  @Override
+  public Future<?> writeGroup(List<Member<Change, Optional<Instance>>> group) {
     List<Call> calls = Collections.nCopies(group.size(), InstanceRuntime.systemCall());
     return transactions.runGroup(calls, units -> {
       List<Future<Optional<Instance>>> saved = new ArrayList<>(group.size());
@@ -48,19 +46,16 @@ final class Settlements {
         saved.add(save(units.get(i), group.get(i).request()));
       }
       return Future.all(saved).map(all -> saved);
-    }).transform(written -> {
-      if (written.failed()) {
-        return Future.join(group.stream().map(this::writeAlone).toList());
-      }
+    }).onSuccess(saved -> {
       for (int i = 0; i < group.size(); i++) {
-        group.get(i).answer().complete(written.result().get(i).result());
+        group.get(i).answer().complete(saved.get(i).result());
       }
-      return Future.succeededFuture();
     });
   }
 
-  private Future<Optional<Instance>> writeAlone(Member<Change, Optional<Instance>> member) {
-    return transactions.run(InstanceRuntime.systemCall(), tx -> save(tx, member.request())).onComplete(member.answer());
+  @Override
+  public Future<Optional<Instance>> writeAlone(Change change) {
+    return transactions.run(InstanceRuntime.systemCall(), tx -> save(tx, change));
   }
 
   private Future<Optional<Instance>> save(Tx tx, Change change) {
