@@ -37,6 +37,13 @@ public record Instance(
     Instant createdAt,
     Instant updatedAt) {
 
+  /** This instance as stored by an update that made it {@code version} at {@code updatedAt}. */
+  Instance stored(int version, Instant updatedAt) {
+    return new Instance(id, tenantId, name, slug, image, providerName, providerRef, region, node, state,
+        statusMessage, resources, ports, env, labels, endpoints, currentReleaseId, suspendedAt, suspendReason,
+        suspendedByTenant, version, createdAt, updatedAt);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

@@ -39,8 +39,7 @@ public final class InstanceStore {
         status_message = $9, cpu_millis = $10, memory_mb = $11, disk_mb = $12, replicas = $13, ports = $14, env = $15,
         labels = $16, endpoints = $17, current_release_id = $18, suspended_at = $19, suspend_reason = $20,
         suspended_by_tenant = $21, version = version + 1, updated_at = $22
-      WHERE id = $1 AND version = $2
-      RETURNING\s""" + Instance.COLUMNS;
+      WHERE id = $1 AND version = $2""";
   private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
   private static final String BY_IDS = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = ANY($1)";
@@ -88,15 +87,19 @@ public final class InstanceStore {
 
   /**
    * Writes every mutable field of {@code changed} if the stored version is still {@code changed.version()}; the
-   * result is the stored row (version + 1), or empty when another writer won.
+   * result is the stored instance (version + 1), or empty when another writer won. The row is not read back: every
+   * column the update leaves alone is immutable, so the stored row is {@code changed} with its new version and time.
    */
   public Future<Optional<Instance>> update(SqlClient sql, Instance i) {
+    Instant now = Times.now();
     return sql.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {
         i.id(), i.version(), i.name(), i.slug(), i.image(), i.providerRef(), i.node(), i.state().wire(),
         i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(), i.resources().diskMb(),
         i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(), endpointsJson(i.endpoints()),
         i.currentReleaseId(), Times.toOffset(i.suspendedAt()), i.suspendReason(), i.suspendedByTenant(),
-        Times.toOffset(Times.now())})).map(InstanceStore::first);
+        Times.toOffset(now)})).map(updated -> updated.rowCount() == 0
+            ? Optional.<Instance>empty()
+            : Optional.of(i.stored(i.version() + 1, now)));
   }
 
   /**

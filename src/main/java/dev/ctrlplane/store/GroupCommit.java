@@ -20,8 +20,7 @@ import java.util.List;
  * alone (a name clash with another member, say). There is one queue per Vert.x context, so a queue is only ever
  * touched by its context's thread; a request made outside any context is written alone.
  *
- * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and
- * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
+ * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
  *
  * @param <T> what a request carries
  * @param <R> what it is answered with
@@ -31,7 +30,10 @@ public final class GroupCommit<T, R> {
   /** One request of a group, and the promise of its answer. */
   public record Member<T, R>(T request, Promise<R> answer) {}
 
-  /** How one kind of request is written. */
+  /**
+   * How one kind of request is written. The futures it returns must complete on the context that called it (as the
+   * SQL client's do), since the queue goes on from their completion.
+   */
   public interface Writer<T, R> {
 
     /**
@@ -84,20 +86,37 @@ public final class GroupCommit<T, R> {
 
   /** Writes the group; the future completes when every member is answered. */
   private Future<?> write(List<Member<T, R>> group) {
-    if (sizes != null) {
-      sizes.record(group.size());
-    }
     if (group.size() == 1) {
       return alone(group.get(0));
     }
-    return attempt(group).transform(written -> written.succeeded() ? Future.succeededFuture() : oneByOne(group));
+    return attempt(group).transform(written -> {
+      if (written.succeeded()) {
+        record(group.size());
+        return Future.succeededFuture();
+      }
+      return oneByOne(group);
+    });
   }
 
+  /**
+   * The members of a failed group, each in a transaction of its own, one after the other in arrival order: the
+   * order they would have been decided in within the group, and one connection at a time.
+   */
   private Future<?> oneByOne(List<Member<T, R>> group) {
     if (fallbacks != null) {
       fallbacks.increment();
     }
-    return Future.join(group.stream().map(this::alone).toList());
+    Future<?> chain = Future.succeededFuture();
+    for (Member<T, R> member : group) {
+      chain = chain.transform(previous -> alone(member));
+    }
+    return chain;
+  }
+
+  private void record(int size) {
+    if (sizes != null) {
+      sizes.record(size);
+    }
   }
 
   private Future<?> attempt(List<Member<T, R>> group) {
@@ -109,6 +128,7 @@ public final class GroupCommit<T, R> {
   }
 
   private Future<R> alone(Member<T, R> member) {
+    record(1);
     Future<R> written;
     try {
       written = writer.writeAlone(member.request());
