@@ -8,6 +8,7 @@ import dev.ctrlplane.store.Tx;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,8 +38,15 @@ final class Settlements implements GroupCommit.Writer<Settlements.Change, Option
     return groups.submit(new Change(before, after));
   }
 
+  /**
+   * The instances are updated in id order, the order a tenant suspension locks them in, so that a group and a
+   * suspension never hold one instance each while waiting for the other's.
+   */
   @Override
-  public Future<?> writeGroup(List<Member<Change, Optional<Instance>>> group) {
+  public Future<?> writeGroup(List<Member<Change, Optional<Instance>>> arrived) {
+    List<Member<Change, Optional<Instance>>> group = arrived.stream()
+        .sorted(Comparator.comparing(member -> member.request().after().id()))
+        .toList();
     List<Call> calls = Collections.nCopies(group.size(), InstanceRuntime.systemCall());
     return transactions.runGroup(calls, units -> {
       List<Future<Optional<Instance>>> saved = new ArrayList<>(group.size());
