@@ -1,6 +1,6 @@
 package dev.ctrlplane.audit;
 
-import dev.ctrlplane.store.MultiRowInsert;
+import dev.ctrlplane.store.MultiRowStatement;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -37,7 +37,7 @@ public final class AuditLog {
       FROM unnest($1::text[]) AS chain""";
   private static final String HEAD_OF_SYSTEM =
       "SELECT '-', (SELECT hash FROM audit_log WHERE tenant_id IS NULL ORDER BY seq DESC LIMIT 1)";
-  private static final MultiRowInsert INSERT = new MultiRowInsert("""
+  private static final MultiRowStatement INSERT = new MultiRowStatement("""
       INSERT INTO audit_log (id, tenant_id, actor_id, resource, resource_id, action, outcome, request_id, ip_address,
                              details, created_at, prev_hash, hash) VALUES""",
       "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", 13);

@@ -1,6 +1,6 @@
 package dev.ctrlplane.events;
 
-import dev.ctrlplane.store.MultiRowInsert;
+import dev.ctrlplane.store.MultiRowStatement;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -9,7 +9,7 @@ import java.util.List;
 /** The outbox: events are written in the transaction of the change they describe. */
 public final class EventStore {
 
-  private static final MultiRowInsert INSERT = new MultiRowInsert(
+  private static final MultiRowStatement INSERT = new MultiRowStatement(
       "INSERT INTO events (id, type, tenant_id, instance_id, resource_id, actor_id, data, node, created_at) VALUES",
       "($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9);
 

@@ -3,7 +3,7 @@ package dev.ctrlplane.instance;
 import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.PortMapping;
 import dev.ctrlplane.store.Cursor;
-import dev.ctrlplane.store.MultiRowInsert;
+import dev.ctrlplane.store.MultiRowStatement;
 import dev.ctrlplane.store.Filter;
 import dev.ctrlplane.store.Page;
 import dev.ctrlplane.store.PageRequest;
@@ -27,7 +27,7 @@ import java.util.Optional;
 /** All SQL about instances. Updates are compare-and-set on {@code version}. */
 public final class InstanceStore {
 
-  private static final MultiRowInsert INSERT = new MultiRowInsert("""
+  private static final MultiRowStatement INSERT = new MultiRowStatement("""
       INSERT INTO instances (id, tenant_id, name, slug, image, provider_name, provider_ref, region, node, state,
         status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, current_release_id,
         version, created_at, updated_at) VALUES""",
@@ -40,6 +40,16 @@ public final class InstanceStore {
         labels = $16, endpoints = $17, current_release_id = $18, suspended_at = $19, suspend_reason = $20,
         suspended_by_tenant = $21, version = version + 1, updated_at = $22
       WHERE id = $1 AND version = $2""";
+  /** The runtime's settled states, compare-and-set per row like {@link #UPDATE}, for many instances at once. */
+  private static final MultiRowStatement SETTLE = new MultiRowStatement("""
+      UPDATE instances AS i SET state = v.state, status_message = v.status_message, provider_ref = v.provider_ref,
+        endpoints = v.endpoints, version = i.version + 1, updated_at = v.updated_at
+      FROM (VALUES""",
+      "($1::text, $2::int, $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz)", 7,
+      """
+      ) AS v(id, version, state, status_message, provider_ref, endpoints, updated_at)
+      WHERE i.id = v.id AND i.version = v.version
+      RETURNING i.id""");
   private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
   private static final String DELETE = "DELETE FROM instances WHERE id = $1";
   private static final String BY_IDS = "SELECT " + Instance.COLUMNS + " FROM instances WHERE id = ANY($1)";
@@ -100,6 +110,28 @@ public final class InstanceStore {
         Times.toOffset(now)})).map(updated -> updated.rowCount() == 0
             ? Optional.<Instance>empty()
             : Optional.of(i.stored(i.version() + 1, now)));
+  }
+
+  /**
+   * Writes the settled state (state, status message, provider ref, endpoints) of each instance whose stored version
+   * is still its {@code version()}, with one statement; the result holds the stored instances of those written, by
+   * id. The other columns are left as they are, so each changed instance must differ from the stored one only there.
+   */
+  public Future<Map<String, Instance>> settleAll(SqlClient sql, List<Instance> settled) {
+    Instant now = Times.now();
+    List<Object[]> rows = settled.stream().map(i -> new Object[] {
+        i.id(), i.version(), i.state().wire(), i.statusMessage(), i.providerRef(), endpointsJson(i.endpoints()),
+        Times.toOffset(now)}).toList();
+    return SETTLE.query(sql, rows).map(written -> {
+      Map<String, Instance> byId = new HashMap<>();
+      settled.forEach(i -> byId.put(i.id(), i));
+      Map<String, Instance> stored = new HashMap<>();
+      written.forEach(row -> {
+        Instance i = byId.get(row.getString(0));
+        stored.put(i.id(), i.stored(i.version() + 1, now));
+      });
+      return stored;
+    });
   }
 
   /**

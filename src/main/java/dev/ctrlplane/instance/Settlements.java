@@ -39,26 +39,51 @@ final class Settlements implements GroupCommit.Writer<Settlements.Change, Option
   }
 
   /**
-   * The instances are updated in id order, the order a tenant suspension locks them in, so that a group and a
-   * suspension never hold one instance each while waiting for the other's.
+   * One UPDATE for the whole group, its rows in id order, the order a tenant suspension locks instances in, so that
+   * a group and a suspension never hold one instance each while waiting for the other's.
    */
   @Override
   public Future<?> writeGroup(List<Member<Change, Optional<Instance>>> arrived) {
     List<Member<Change, Optional<Instance>>> group = arrived.stream()
         .sorted(Comparator.comparing(member -> member.request().after().id()))
         .toList();
+    List<Instance> settled = group.stream().map(member -> onlySettled(member.request())).toList();
+    if (settled.stream().map(Instance::id).distinct().count() < settled.size()) {
+      // the runtime settles an instance once at a time; twice in one statement would be one update for two
+      throw new IllegalArgumentException("an instance settled twice in one group");
+    }
     List<Call> calls = Collections.nCopies(group.size(), InstanceRuntime.systemCall());
-    return transactions.runGroup(calls, units -> {
-      List<Future<Optional<Instance>>> saved = new ArrayList<>(group.size());
+    return transactions.runGroup(calls, units -> store.settleAll(units.get(0).sql(), settled).map(stored -> {
+      List<Optional<Instance>> saved = new ArrayList<>(group.size());
       for (int i = 0; i < group.size(); i++) {
-        saved.add(save(units.get(i), group.get(i).request()));
+        Instance written = stored.get(settled.get(i).id());
+        if (written != null) {
+          InstanceEvents.settled(units.get(i), group.get(i).request().before(), written);
+        }
+        saved.add(Optional.ofNullable(written));
       }
-      return Future.all(saved).map(all -> saved);
-    }).onSuccess(saved -> {
+      return saved;
+    })).onSuccess(saved -> {
       for (int i = 0; i < group.size(); i++) {
-        group.get(i).answer().complete(saved.get(i).result());
+        group.get(i).answer().complete(saved.get(i));
       }
     });
+  }
+
+  /**
+   * The change's new instance, if it changes only what a settle writes (state, status message, provider ref,
+   * endpoints) of one instance; anything else fails the group, which is then written one change at a time.
+   */
+  private static Instance onlySettled(Change change) {
+    Instance.Edit expected = change.before().edit();
+    expected.state = change.after().state();
+    expected.statusMessage = change.after().statusMessage();
+    expected.providerRef = change.after().providerRef();
+    expected.endpoints = change.after().endpoints();
+    if (!expected.done().equals(change.after())) {
+      throw new IllegalArgumentException("not a settle: " + change.after().id());
+    }
+    return change.after();
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.ctrlplane.release;
 
-import dev.ctrlplane.store.MultiRowInsert;
+import dev.ctrlplane.store.MultiRowStatement;
 import dev.ctrlplane.store.Times;
 import dev.ctrlplane.store.TypeId;
 import io.vertx.core.Future;
@@ -12,7 +12,7 @@ import java.time.Instant;
 /** SQL for releases: immutable records of what an instance ran (image and env), numbered per instance. */
 public final class ReleaseStore {
 
-  private static final MultiRowInsert INSERT_INITIAL = new MultiRowInsert("""
+  private static final MultiRowStatement INSERT_INITIAL = new MultiRowStatement("""
       INSERT INTO releases (id, tenant_id, instance_id, version, image, env, notes, commit_sha, source,
                             rolled_back_from, created_at) VALUES""",
       "($1, $2, $3, 1, $4, $5, NULL, NULL, 'initial', NULL, $6)", 6);
