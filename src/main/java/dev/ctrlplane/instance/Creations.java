@@ -67,7 +67,8 @@ final class Creations implements GroupCommit.Writer<Creations.Request, Instance>
 
   private Future<Void> admitAndInsert(List<Member<Request, Instance>> group, List<Tx> units,
       List<ApiException> refusals) {
-    List<String> tenantIds = group.stream().map(member -> member.request().draft().tenantId()).sorted().toList();
+    // the statement locks them in id order, whatever the order given here
+    List<String> tenantIds = group.stream().map(member -> member.request().draft().tenantId()).toList();
     return tenancy.lockAllForGrowth(units.get(0).sql(), tenantIds).compose(standings -> {
       List<Instance> admitted = new ArrayList<>();
       for (int i = 0; i < group.size(); i++) {

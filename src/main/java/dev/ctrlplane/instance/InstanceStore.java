@@ -20,9 +20,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** All SQL about instances. Updates are compare-and-set on {@code version}. */
 public final class InstanceStore {
@@ -67,10 +69,6 @@ public final class InstanceStore {
 
   public InstanceStore(Pool pool) {
     this.pool = pool;
-  }
-
-  public Future<Void> insert(SqlClient sql, Instance i) {
-    return insertAll(sql, List.of(i));
   }
 
   /** Inserts new instances with multi-row statements; one that breaks a constraint fails them all. */
@@ -122,14 +120,12 @@ public final class InstanceStore {
     List<Object[]> rows = settled.stream().map(i -> new Object[] {
         i.id(), i.version(), i.state().wire(), i.statusMessage(), i.providerRef(), endpointsJson(i.endpoints()),
         Times.toOffset(now)}).toList();
-    return SETTLE.query(sql, rows).map(written -> {
-      Map<String, Instance> byId = new HashMap<>();
-      settled.forEach(i -> byId.put(i.id(), i));
+    return SETTLE.query(sql, rows).map(returned -> {
+      Set<String> written = new HashSet<>();
+      returned.forEach(row -> written.add(row.getString(0)));
       Map<String, Instance> stored = new HashMap<>();
-      written.forEach(row -> {
-        Instance i = byId.get(row.getString(0));
-        stored.put(i.id(), i.stored(i.version() + 1, now));
-      });
+      settled.stream().filter(i -> written.contains(i.id()))
+          .forEach(i -> stored.put(i.id(), i.stored(i.version() + 1, now)));
       return stored;
     });
   }
