@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * Writes new instances. Creates that arrive while others are being written are written together, as one group
- * commit: the group's tenants locked at once (in id order), each create admitted or refused in arrival order against
+ * commit (the node's creates wait in one lane, two groups of different tenants in flight): the group's tenants locked at once (in id order), each create admitted or refused in arrival order against
  * the counters the ones before it leave, and every row of the admitted ones (instances, releases, events, audit
  * entries) written with one multi-row statement per table. What a create sees is the same as alone: its own 201,
  * 400, 403 or 429, the quota exact. A group that fails as a whole (a name taken, by a stored instance or by another
@@ -31,9 +31,17 @@ final class Creations implements GroupCommit.Writer<Creations.Request, Instance>
   /** Enough to take what arrives during one commit at 64 connections, and few statement texts to cache. */
   private static final int MAX_GROUP = 32;
 
+  /**
+   * Groups in flight at once on a node. Their tenants never overlap, so no group waits for another's tenant locks;
+   * two keep PostgreSQL busy while one commits, and leave room when a tenant is locked by something else (a
+   * suspension). One or three measured no better (docs/BENCHMARKS.md).
+   */
+  private static final int IN_FLIGHT = 2;
+
   record Request(Call call, Instance draft) {}
 
-  private final GroupCommit<Request, Instance> groups = new GroupCommit<>("instance.create", MAX_GROUP, this);
+  private final GroupCommit<Request, Instance> groups = GroupCommit.keyed("instance.create", MAX_GROUP, IN_FLIGHT,
+      request -> request.draft().tenantId(), this);
   private final InstanceStore store;
   private final Transactions transactions;
   private final Tenancy tenancy;

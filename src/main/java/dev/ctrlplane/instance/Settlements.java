@@ -26,7 +26,7 @@ final class Settlements implements GroupCommit.Writer<Settlements.Change, Option
   private final InstanceStore store;
   private final Transactions transactions;
   private final GroupCommit<Change, Optional<Instance>> groups =
-      new GroupCommit<>("instance.settle", MAX_GROUP, this);
+      GroupCommit.perContext("instance.settle", MAX_GROUP, this);
 
   Settlements(InstanceStore store, Transactions transactions) {
     this.store = store;

@@ -10,17 +10,28 @@ import io.vertx.core.Vertx;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Group commit: requests that arrive while a group is being written wait, and are written together as the next
  * group, in one transaction. Nothing waits for a timer: a lone request is written at once, on its own, and under
  * load the groups grow by themselves to what arrived during one commit (at most {@code maxGroup}). A group that
  * fails as a whole is written again one request per transaction, so that each gets the answer it would have had
- * alone (a name clash with another member, say). There is one queue per Vert.x context, so a queue is only ever
- * touched by its context's thread; a request made outside any context is written alone.
+ * alone (a name clash with another member, say). A request made outside any Vert.x context is written alone.
  *
- * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
+ * <p>Requests wait in lanes, and a lane is only ever touched by its context's thread. {@link #perContext} gives each
+ * Vert.x context a lane of its own with one group in flight: for writes that do not contend with each other.
+ * {@link #keyed} gives the node one lane, on the context that used it first, with several groups in flight whose
+ * keys never overlap: for writes that lock a row per key (a tenant's), so that groups in flight never wait on each
+ * other's locks, and requests of one key are still written in the order they arrived.
+ *
+ * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and
+ * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
  *
  * @param <T> what a request carries
  * @param <R> what it is answered with
@@ -32,7 +43,7 @@ public final class GroupCommit<T, R> {
 
   /**
    * How one kind of request is written. The futures it returns must complete on the context that called it (as the
-   * SQL client's do), since the queue goes on from their completion.
+   * SQL client's do), since the lane goes on from their completion.
    */
   public interface Writer<T, R> {
 
@@ -47,13 +58,30 @@ public final class GroupCommit<T, R> {
   }
 
   private final int maxGroup;
+  private final int inFlight;
+  private final Function<T, ?> keyOf;
   private final Writer<T, R> writer;
   private final DistributionSummary sizes;
   private final Counter fallbacks;
+  /** The node's one lane, when keyed. */
+  private final AtomicReference<Lane> shared = new AtomicReference<>();
+
+  /** A lane per Vert.x context, one group in flight in each. */
+  public static <T, R> GroupCommit<T, R> perContext(String name, int maxGroup, Writer<T, R> writer) {
+    return new GroupCommit<>(name, maxGroup, 1, null, writer);
+  }
+
+  /** One lane for the node, with up to {@code inFlight} groups in flight, no two holding the same key. */
+  public static <T, R> GroupCommit<T, R> keyed(String name, int maxGroup, int inFlight, Function<T, ?> keyOf,
+      Writer<T, R> writer) {
+    return new GroupCommit<>(name, maxGroup, inFlight, keyOf, writer);
+  }
 
   /** @param name what is written, e.g. {@code instance.create}: the {@code writes} tag of the metrics */
-  public GroupCommit(String name, int maxGroup, Writer<T, R> writer) {
+  private GroupCommit(String name, int maxGroup, int inFlight, Function<T, ?> keyOf, Writer<T, R> writer) {
     this.maxGroup = maxGroup;
+    this.inFlight = inFlight;
+    this.keyOf = keyOf;
     this.writer = writer;
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.sizes = registry == null ? null : DistributionSummary.builder("ctrlplane.group.commit.size")
@@ -65,23 +93,41 @@ public final class GroupCommit<T, R> {
 
   public Future<R> submit(T request) {
     Member<T, R> member = new Member<>(request, Promise.promise());
-    Context context = Vertx.currentContext();
-    if (context == null) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
       write(List.of(member));
-    } else {
-      queueOf(context).add(member);
+      return member.answer().future();
     }
-    return member.answer().future();
+    Lane lane = keyOf == null ? laneOf(caller) : sharedLane(caller);
+    if (lane.context == caller) {
+      lane.add(member);
+      return member.answer().future();
+    }
+    // written on the lane's context, answered on the caller's: whatever the caller goes on with stays on its thread
+    Promise<R> answered = Promise.promise();
+    lane.context.runOnContext(go -> lane.add(member));
+    member.answer().future().onComplete(outcome -> caller.runOnContext(back -> answered.handle(outcome)));
+    return answered.future();
   }
 
-  private Queue queueOf(Context context) {
+  private Lane laneOf(Context context) {
     @SuppressWarnings("unchecked")
-    Queue queue = (Queue) context.get(this);
-    if (queue == null) {
-      queue = new Queue();
-      context.put(this, queue);
+    Lane lane = (Lane) context.get(this);
+    if (lane == null) {
+      lane = new Lane(context);
+      context.put(this, lane);
     }
-    return queue;
+    return lane;
+  }
+
+  /** The node's lane, on the context of its first caller. */
+  private Lane sharedLane(Context caller) {
+    Lane lane = shared.get();
+    if (lane == null) {
+      shared.compareAndSet(null, new Lane(caller));
+      lane = shared.get();
+    }
+    return lane;
   }
 
   /** Writes the group; the future completes when every member is answered. */
@@ -97,7 +143,6 @@ public final class GroupCommit<T, R> {
       return oneByOne(group);
     });
   }
-
   /**
    * The members of a failed group, each in a transaction of its own, one after the other in arrival order: the
    * order they would have been decided in within the group, and one connection at a time.
@@ -138,28 +183,63 @@ public final class GroupCommit<T, R> {
     return written.onComplete(member.answer());
   }
 
-  private final class Queue {
+  /** Requests waiting on one context, and the groups it has in flight; only that context's thread touches it. */
+  private final class Lane {
+    private final Context context;
     private final ArrayDeque<Member<T, R>> waiting = new ArrayDeque<>();
-    private boolean writing;
+    /** The keys of the groups in flight. */
+    private final Set<Object> held = new HashSet<>();
+    private int writing;
+
+    Lane(Context context) {
+      this.context = context;
+    }
 
     void add(Member<T, R> member) {
       waiting.add(member);
-      if (!writing) {
-        writeNext();
+      writeWhatCan();
+    }
+
+    private void writeWhatCan() {
+      while (writing < inFlight && !waiting.isEmpty()) {
+        List<Member<T, R>> group = nextGroup();
+        if (group.isEmpty()) {
+          return; // every waiting request's key is held by a group in flight
+        }
+        Set<Object> keys = keysOf(group);
+        held.addAll(keys);
+        writing++;
+        write(group).onComplete(done -> {
+          held.removeAll(keys);
+          writing--;
+          writeWhatCan();
+        });
       }
     }
 
-    private void writeNext() {
-      if (waiting.isEmpty()) {
-        writing = false;
-        return;
-      }
-      writing = true;
+    /** The oldest waiting requests whose keys no group in flight holds, in arrival order. */
+    private List<Member<T, R>> nextGroup() {
       List<Member<T, R>> group = new ArrayList<>(Math.min(waiting.size(), maxGroup));
-      while (!waiting.isEmpty() && group.size() < maxGroup) {
-        group.add(waiting.poll());
+      Iterator<Member<T, R>> oldestFirst = waiting.iterator();
+      while (oldestFirst.hasNext() && group.size() < maxGroup) {
+        Member<T, R> member = oldestFirst.next();
+        if (held.isEmpty() || !held.contains(keyOf.apply(member.request()))) {
+          group.add(member);
+          oldestFirst.remove();
+        }
       }
-      write(group).onComplete(done -> writeNext());
+      return group;
+    }
+
+    private Set<Object> keysOf(List<Member<T, R>> group) {
+      if (inFlight == 1) {
+        return Set.of(); // nothing else in flight to keep apart from
+      }
+      Set<Object> keys = new HashSet<>();
+      for (Member<T, R> member : group) {
+        keys.add(keyOf.apply(member.request()));
+      }
+      return keys;
     }
   }
 }

@@ -33,6 +33,7 @@ class EmbeddedPostgresServerTest {
          Statement sql = conn.createStatement()) {
       assertEquals("on", single(sql, "SHOW fsync"));
       assertEquals("on", single(sql, "SHOW synchronous_commit"));
+      assertEquals("off", single(sql, "SHOW wal_init_zero")); // no commit stalls behind a zero-filled WAL file
       sql.execute("CREATE TABLE kept (v TEXT)");
       sql.execute("INSERT INTO kept VALUES ('acknowledged')");
     }

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The group-commit queue on a real Vert.x, under a writer that records what it is asked to write and answers a moment
- * later on the queue's context: a lone request is written alone at once, requests that arrive during a write are
+ * The group-commit lanes on a real Vert.x, under a writer that records what it is asked to write and answers a moment
+ * later on the lane's context: a lone request is written alone at once, requests that arrive during a write are
  * written together next (at most {@code maxGroup} at a time), a group that fails as a whole is written again one by
- * one, and each context has a queue of its own.
+ * one, and each context has a lane of its own; a keyed lane keeps several groups in flight, never two with the same
+ * key, writes on one context and answers callers on theirs.
  */
 class GroupCommitTest {
 
@@ -66,6 +67,11 @@ class GroupCommitTest {
   static final class RecordingWriter implements GroupCommit.Writer<String, String> {
 
     final List<Write> writes = new CopyOnWriteArrayList<>();
+    /** The contexts the writes were asked for on. */
+    final List<Context> writtenOn = new CopyOnWriteArrayList<>();
+    /** Keys (a request's first letter) written while a write with the same key was in flight. */
+    final List<String> overlapping = new CopyOnWriteArrayList<>();
+    private final List<String> keysInFlight = new CopyOnWriteArrayList<>();
     private final Set<String> failingAlone = ConcurrentHashMap.newKeySet();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile boolean groupsFail;
@@ -104,7 +110,7 @@ class GroupCommitTest {
       if (groupsThrow) {
         throw new IllegalStateException("group of " + requests + " refused");
       }
-      return later(requests).compose(done -> {
+      return inFlight(requests).compose(done -> {
         if (groupsFail) {
           return Future.failedFuture(new IllegalStateException("group of " + requests + " refused"));
         }
@@ -116,9 +122,18 @@ class GroupCommitTest {
     @Override
     public Future<String> writeAlone(String request) {
       writes.add(Write.alone(request));
-      return later(List.of(request)).compose(done -> failingAlone.contains(request)
+      return inFlight(List.of(request)).compose(done -> failingAlone.contains(request)
           ? Future.failedFuture(new IllegalStateException(request + " refused"))
           : Future.succeededFuture(answerTo(request)));
+    }
+
+    /** Records the write as in flight (its keys, its context) until {@link #later} completes. */
+    private Future<Void> inFlight(List<String> requests) {
+      writtenOn.add(Vertx.currentContext());
+      List<String> keys = requests.stream().map(GroupCommitTest::keyOf).distinct().toList();
+      keys.stream().filter(keysInFlight::contains).forEach(overlapping::add);
+      keysInFlight.addAll(keys);
+      return later(requests).onComplete(done -> keys.forEach(keysInFlight::remove));
     }
 
     /** Completes on a timer of the current context, or once released when one of the requests is held. */
@@ -140,10 +155,15 @@ class GroupCommitTest {
     return "wrote " + request;
   }
 
+  /** A request's key in the keyed tests: its first letter, like a tenant. */
+  static String keyOf(String request) {
+    return request.substring(0, 1);
+  }
+
   @Test
   void requestsArrivingDuringALoneWriteAreWrittenTogetherNextInOrder() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = new GroupCommit<>("test.order", 32, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.order", 32, writer);
 
     List<Future<String>> answers = submitInOneTask(vertx.getOrCreateContext(), queue, requests("r", 5));
 
@@ -154,7 +174,7 @@ class GroupCommitTest {
   @Test
   void aGroupIsNeverLargerThanMaxGroup() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = new GroupCommit<>("test.max", 4, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.max", 4, writer);
 
     List<Future<String>> answers = submitInOneTask(vertx.getOrCreateContext(), queue, requests("r", 10));
 
@@ -167,7 +187,7 @@ class GroupCommitTest {
   @Test
   void aGroupThatFailsIsWrittenAgainOneByOneAndOnlyTheFailingMemberFails() {
     RecordingWriter writer = new RecordingWriter().failingGroups().failingAlone("r2");
-    GroupCommit<String, String> queue = new GroupCommit<>("test.failing", 32, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.failing", 32, writer);
     Context context = vertx.getOrCreateContext();
 
     List<Future<String>> answers = submitInOneTask(context, queue, requests("r", 4));
@@ -184,7 +204,7 @@ class GroupCommitTest {
   @Test
   void aGroupWhoseWriterThrowsIsWrittenAgainOneByOne() {
     RecordingWriter writer = new RecordingWriter().throwingGroups().failingAlone("r1");
-    GroupCommit<String, String> queue = new GroupCommit<>("test.throwing", 32, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.throwing", 32, writer);
     Context context = vertx.getOrCreateContext();
 
     List<Future<String>> answers = submitInOneTask(context, queue, requests("r", 4));
@@ -201,7 +221,7 @@ class GroupCommitTest {
   @Test
   void outsideAnyContextEveryRequestIsWrittenAloneAtOnce() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = new GroupCommit<>("test.plain", 32, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.plain", 32, writer);
 
     List<Future<String>> answers = requests("p", 3).stream().map(queue::submit).toList();
 
@@ -213,7 +233,7 @@ class GroupCommitTest {
   @Test
   void eachContextHasAQueueOfItsOwn() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = new GroupCommit<>("test.contexts", 32, writer);
+    GroupCommit<String, String> queue = GroupCommit.perContext("test.contexts", 32, writer);
     Context contextA = vertx.getOrCreateContext();
     Context contextB = vertx.getOrCreateContext();
     assertNotSame(contextA, contextB);
@@ -230,6 +250,57 @@ class GroupCommitTest {
     contextA.runOnContext(release -> groupOfA.release().complete());
     assertAnsweredEach(requests("a", 3), answersA);
     assertEquals(List.of(Write.alone("a0"), Write.group("a1", "a2"), Write.alone("b0")), writer.writes);
+  }
+
+  @Test
+  void aKeyedLaneKeepsGroupsOfOtherKeysInFlightButNeverTwoOfOneKey() {
+    RecordingWriter writer = new RecordingWriter();
+    GroupCommit<String, String> lane = GroupCommit.keyed("test.keyed", 32, 2, GroupCommitTest::keyOf, writer);
+    Context context = vertx.getOrCreateContext();
+    RecordingWriter.Hold a0 = writer.hold("a0");
+    RecordingWriter.Hold b0 = writer.hold("b0");
+
+    List<Future<String>> answers = submitInOneTask(context, lane, List.of("a0", "a1", "b0", "a2", "b1", "c0"));
+    Futures.await(Future.fromCompletionStage(b0.started()), SECONDS);
+    // a0 and b0 are in flight together: a1 did not start a write while a0 held its key, and both slots are taken
+    assertEquals(List.of(Write.alone("a0"), Write.alone("b0")), writer.writes);
+    context.runOnContext(release -> a0.release().complete());
+    await(answers.get(0));
+    context.runOnContext(release -> b0.release().complete());
+
+    assertAnsweredEach(List.of("a0", "a1", "b0", "a2", "b1", "c0"), answers);
+    // when a0 ends, a's waiting requests go with c0 in arrival order, b1 stays behind b0, which is still in flight
+    assertEquals(List.of(Write.alone("a0"), Write.alone("b0"), Write.group("a1", "a2", "c0"), Write.alone("b1")),
+        writer.writes);
+    assertEquals(List.of(), writer.overlapping);
+  }
+
+  @Test
+  void aKeyedLaneWritesOnOneContextAndAnswersEachCallerOnItsOwn() {
+    RecordingWriter writer = new RecordingWriter();
+    GroupCommit<String, String> lane = GroupCommit.keyed("test.keyed.contexts", 32, 2, GroupCommitTest::keyOf, writer);
+    List<Context> callers = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    List<String> keys = List.of("a", "b", "c");
+    List<Future<Boolean>> onCallersContext = new ArrayList<>();
+
+    // each caller sends the twenty requests of its key in one task: they reach the lane in that order
+    for (int c = 0; c < callers.size(); c++) {
+      Context caller = callers.get(c);
+      List<String> requests = requests(keys.get(c), 20);
+      onCallersContext.addAll(onContext(caller, () -> requests.stream().map(request -> lane.submit(request)
+          .map(answer -> Vertx.currentContext() == caller && answer.equals(answerTo(request)))).toList()));
+    }
+
+    for (Future<Boolean> answered : onCallersContext) {
+      assertTrue(Futures.await(answered, SECONDS), "answered on another context, or with another answer");
+    }
+    assertEquals(Set.of(callers.get(0)), Set.copyOf(writer.writtenOn), "every write on the first caller's context");
+    List<String> written = writer.writes.stream().flatMap(write -> write.requests().stream()).toList();
+    for (String key : keys) {
+      assertEquals(requests(key, 20), written.stream().filter(r -> keyOf(r).equals(key)).toList(), "order of " + key);
+    }
+    assertEquals(List.of(), writer.overlapping);
+    assertTrue(writer.writes.size() < 60, "nothing was grouped: " + writer.writes);
   }
 
   /** After a fallback the queue is idle again: the next request is written alone and answered. */
