@@ -40,7 +40,7 @@ final class Creations implements GroupCommit.Writer<Creations.Request, Instance>
 
   record Request(Call call, Instance draft) {}
 
-  private final GroupCommit<Request, Instance> groups = GroupCommit.keyed("instance.create", MAX_GROUP, IN_FLIGHT,
+  private final GroupCommit<Request, Instance> groups = new GroupCommit<>("instance.create", MAX_GROUP, IN_FLIGHT,
       request -> request.draft().tenantId(), this);
   private final InstanceStore store;
   private final Transactions transactions;

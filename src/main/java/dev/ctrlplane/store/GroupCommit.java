@@ -24,11 +24,10 @@ import java.util.function.Function;
  * fails as a whole is written again one request per transaction, so that each gets the answer it would have had
  * alone (a name clash with another member, say). A request made outside any Vert.x context is written alone.
  *
- * <p>Requests wait in lanes, and a lane is only ever touched by its context's thread. {@link #perContext} gives each
- * Vert.x context a lane of its own with one group in flight: for writes that do not contend with each other.
- * {@link #keyed} gives the node one lane, on the context that used it first, with several groups in flight whose
- * keys never overlap: for writes that lock a row per key (a tenant's), so that groups in flight never wait on each
- * other's locks, and requests of one key are still written in the order they arrived.
+ * <p>Requests wait in one lane (a node has one group commit per kind of write), on the Vert.x context that used it first (only that context's thread
+ * touches it), with up to {@code inFlight} groups in flight whose keys never overlap: a key is what a write locks
+ * (a tenant's row, an instance's), so groups in flight never wait on each other's locks, and the requests of one key
+ * are written in the order they arrived. Callers on other contexts are answered back on theirs.
  *
  * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and
  * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
@@ -63,22 +62,14 @@ public final class GroupCommit<T, R> {
   private final Writer<T, R> writer;
   private final DistributionSummary sizes;
   private final Counter fallbacks;
-  /** The node's one lane, when keyed. */
-  private final AtomicReference<Lane> shared = new AtomicReference<>();
+  private final AtomicReference<Lane> lane = new AtomicReference<>();
 
-  /** A lane per Vert.x context, one group in flight in each. */
-  public static <T, R> GroupCommit<T, R> perContext(String name, int maxGroup, Writer<T, R> writer) {
-    return new GroupCommit<>(name, maxGroup, 1, null, writer);
-  }
-
-  /** One lane for the node, with up to {@code inFlight} groups in flight, no two holding the same key. */
-  public static <T, R> GroupCommit<T, R> keyed(String name, int maxGroup, int inFlight, Function<T, ?> keyOf,
-      Writer<T, R> writer) {
-    return new GroupCommit<>(name, maxGroup, inFlight, keyOf, writer);
-  }
-
-  /** @param name what is written, e.g. {@code instance.create}: the {@code writes} tag of the metrics */
-  private GroupCommit(String name, int maxGroup, int inFlight, Function<T, ?> keyOf, Writer<T, R> writer) {
+  /**
+   * @param name what is written, e.g. {@code instance.create}: the {@code writes} tag of the metrics
+   * @param inFlight how many groups may be written at once, no two with the same key
+   * @param keyOf the key of a request: what its write locks
+   */
+  public GroupCommit(String name, int maxGroup, int inFlight, Function<T, ?> keyOf, Writer<T, R> writer) {
     this.maxGroup = maxGroup;
     this.inFlight = inFlight;
     this.keyOf = keyOf;
@@ -98,7 +89,7 @@ public final class GroupCommit<T, R> {
       write(List.of(member));
       return member.answer().future();
     }
-    Lane lane = keyOf == null ? laneOf(caller) : sharedLane(caller);
+    Lane lane = laneFor(caller);
     if (lane.context == caller) {
       lane.add(member);
       return member.answer().future();
@@ -110,24 +101,14 @@ public final class GroupCommit<T, R> {
     return answered.future();
   }
 
-  private Lane laneOf(Context context) {
-    @SuppressWarnings("unchecked")
-    Lane lane = (Lane) context.get(this);
-    if (lane == null) {
-      lane = new Lane(context);
-      context.put(this, lane);
+  /** The lane, on the context of its first caller. */
+  private Lane laneFor(Context caller) {
+    Lane placed = lane.get();
+    if (placed == null) {
+      lane.compareAndSet(null, new Lane(caller));
+      placed = lane.get();
     }
-    return lane;
-  }
-
-  /** The node's lane, on the context of its first caller. */
-  private Lane sharedLane(Context caller) {
-    Lane lane = shared.get();
-    if (lane == null) {
-      shared.compareAndSet(null, new Lane(caller));
-      lane = shared.get();
-    }
-    return lane;
+    return placed;
   }
 
   /** Writes the group; the future completes when every member is answered. */

@@ -1,8 +1,6 @@
 package dev.ctrlplane.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * The group-commit lanes on a real Vert.x, under a writer that records what it is asked to write and answers a moment
  * later on the lane's context: a lone request is written alone at once, requests that arrive during a write are
  * written together next (at most {@code maxGroup} at a time), a group that fails as a whole is written again one by
- * one, and each context has a lane of its own; a keyed lane keeps several groups in flight, never two with the same
- * key, writes on one context and answers callers on theirs.
+ * one; a lane with room for several groups in flight never has two with the same key in flight, writes on one
+ * context and answers callers on theirs.
  */
 class GroupCommitTest {
 
@@ -163,7 +161,7 @@ class GroupCommitTest {
   @Test
   void requestsArrivingDuringALoneWriteAreWrittenTogetherNextInOrder() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.order", 32, writer);
+    GroupCommit<String, String> queue = new GroupCommit<>("test.order", 32, 1, GroupCommitTest::keyOf, writer);
 
     List<Future<String>> answers = submitInOneTask(vertx.getOrCreateContext(), queue, requests("r", 5));
 
@@ -174,7 +172,7 @@ class GroupCommitTest {
   @Test
   void aGroupIsNeverLargerThanMaxGroup() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.max", 4, writer);
+    GroupCommit<String, String> queue = new GroupCommit<>("test.max", 4, 1, GroupCommitTest::keyOf, writer);
 
     List<Future<String>> answers = submitInOneTask(vertx.getOrCreateContext(), queue, requests("r", 10));
 
@@ -187,7 +185,7 @@ class GroupCommitTest {
   @Test
   void aGroupThatFailsIsWrittenAgainOneByOneAndOnlyTheFailingMemberFails() {
     RecordingWriter writer = new RecordingWriter().failingGroups().failingAlone("r2");
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.failing", 32, writer);
+    GroupCommit<String, String> queue = new GroupCommit<>("test.failing", 32, 1, GroupCommitTest::keyOf, writer);
     Context context = vertx.getOrCreateContext();
 
     List<Future<String>> answers = submitInOneTask(context, queue, requests("r", 4));
@@ -204,7 +202,7 @@ class GroupCommitTest {
   @Test
   void aGroupWhoseWriterThrowsIsWrittenAgainOneByOne() {
     RecordingWriter writer = new RecordingWriter().throwingGroups().failingAlone("r1");
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.throwing", 32, writer);
+    GroupCommit<String, String> queue = new GroupCommit<>("test.throwing", 32, 1, GroupCommitTest::keyOf, writer);
     Context context = vertx.getOrCreateContext();
 
     List<Future<String>> answers = submitInOneTask(context, queue, requests("r", 4));
@@ -221,7 +219,7 @@ class GroupCommitTest {
   @Test
   void outsideAnyContextEveryRequestIsWrittenAloneAtOnce() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.plain", 32, writer);
+    GroupCommit<String, String> queue = new GroupCommit<>("test.plain", 32, 1, GroupCommitTest::keyOf, writer);
 
     List<Future<String>> answers = requests("p", 3).stream().map(queue::submit).toList();
 
@@ -231,31 +229,9 @@ class GroupCommitTest {
   }
 
   @Test
-  void eachContextHasAQueueOfItsOwn() {
+  void groupsOfOtherKeysGoInFlightTogetherButNeverTwoOfOneKey() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> queue = GroupCommit.perContext("test.contexts", 32, writer);
-    Context contextA = vertx.getOrCreateContext();
-    Context contextB = vertx.getOrCreateContext();
-    assertNotSame(contextA, contextB);
-    RecordingWriter.Hold groupOfA = writer.hold("a1");
-
-    List<Future<String>> answersA = submitInOneTask(contextA, queue, requests("a", 3));
-    await(answersA.get(0));
-    Futures.await(Future.fromCompletionStage(groupOfA.started()), SECONDS);
-    List<Future<String>> answersB = submitInOneTask(contextB, queue, List.of("b0"));
-
-    // B's request is written and answered while A's group is still in flight
-    assertEquals(answerTo("b0"), await(answersB.get(0)));
-    assertFalse(answersA.get(1).isComplete() || answersA.get(2).isComplete(), "A's group was answered early");
-    contextA.runOnContext(release -> groupOfA.release().complete());
-    assertAnsweredEach(requests("a", 3), answersA);
-    assertEquals(List.of(Write.alone("a0"), Write.group("a1", "a2"), Write.alone("b0")), writer.writes);
-  }
-
-  @Test
-  void aKeyedLaneKeepsGroupsOfOtherKeysInFlightButNeverTwoOfOneKey() {
-    RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> lane = GroupCommit.keyed("test.keyed", 32, 2, GroupCommitTest::keyOf, writer);
+    GroupCommit<String, String> lane = new GroupCommit<>("test.keyed", 32, 2, GroupCommitTest::keyOf, writer);
     Context context = vertx.getOrCreateContext();
     RecordingWriter.Hold a0 = writer.hold("a0");
     RecordingWriter.Hold b0 = writer.hold("b0");
@@ -276,9 +252,9 @@ class GroupCommitTest {
   }
 
   @Test
-  void aKeyedLaneWritesOnOneContextAndAnswersEachCallerOnItsOwn() {
+  void theLaneWritesOnOneContextAndAnswersEachCallerOnItsOwn() {
     RecordingWriter writer = new RecordingWriter();
-    GroupCommit<String, String> lane = GroupCommit.keyed("test.keyed.contexts", 32, 2, GroupCommitTest::keyOf, writer);
+    GroupCommit<String, String> lane = new GroupCommit<>("test.keyed.contexts", 32, 2, GroupCommitTest::keyOf, writer);
     List<Context> callers = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
     List<String> keys = List.of("a", "b", "c");
     List<Future<Boolean>> onCallersContext = new ArrayList<>();
