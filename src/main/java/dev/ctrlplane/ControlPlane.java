@@ -11,6 +11,7 @@ import dev.ctrlplane.events.EventPublisher;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
 import dev.ctrlplane.http.Gateway;
+import dev.ctrlplane.http.InstanceWaiters;
 import dev.ctrlplane.http.Readiness;
 import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.instance.InstanceService;
@@ -136,17 +137,19 @@ public final class ControlPlane {
       Readiness readiness) {
     var http = config.http();
     int port = http.port() == 0 ? -1 : http.port();
-    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness, version());
+    InstanceWaiters waiters = new InstanceWaiters(vertx);
+    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness, waiters,
+        version());
     List<ApiVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     Supplier<io.vertx.core.Deployable> edge = () -> {
       ApiVerticle verticle = new ApiVerticle(settings);
       deployed.add(verticle);
       return verticle;
     };
-    return deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
+    return waiters.start().compose(subscribed -> deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
         .map(id -> deployed.get(0).actualPort())
         .recover(failed -> Future.failedFuture(new dev.ctrlplane.config.ConfigException("cannot listen on "
-            + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)")));
+            + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)"))));
   }
 
   private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> verticle, int instances) {

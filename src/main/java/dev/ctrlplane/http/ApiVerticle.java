@@ -17,7 +17,7 @@ public final class ApiVerticle extends VerticleBase {
 
   /** What the edge needs, built once per node and shared by its instances. */
   public record Settings(String host, int port, int bodyLimit, Gateway gateway, BearerAuth auth, Readiness readiness,
-      String version) {}
+      InstanceWaiters waiters, String version) {}
 
   private final Settings settings;
   private HttpServer server;
@@ -28,7 +28,6 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    InstanceWaiters waiters = new InstanceWaiters(vertx);
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
     mountOperations(router);
@@ -36,7 +35,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get(OpenApi.PATH).handler(ctx -> Gateway.respond(ctx, 200, openApi[0]));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     router.route("/v1/*").handler(settings.auth()::handle);
-    new InstanceRoutes(settings.gateway(), waiters).mount(router);
+    new InstanceRoutes(settings.gateway(), settings.waiters()).mount(router);
     new AdminRoutes(settings.gateway()).mount(router);
     openApi[0] = OpenApi.document(router, settings.version());
     router.route().failureHandler(ErrorResponses::handle);
@@ -45,9 +44,7 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(500, ErrorResponses::handle);
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
         .setIdleTimeout(120).setTcpNoDelay(true);
-    return waiters.start()
-        .compose(ready -> vertx.createHttpServer(options).requestHandler(router).listen())
-        .onSuccess(listening -> server = listening);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(listening -> server = listening);
   }
 
   /** The port actually bound (useful when configured as 0). */
