@@ -190,12 +190,21 @@ CEILING_PID=$!
 wait_for 120 "the ceiling server" grep -q "^ceiling listening" "$WORK/ceiling.log"
 CEILING="http://127.0.0.1:$CEILING_PORT"
 
+# A write load leaves dirty pages that PostgreSQL writes out later, during whatever runs next; a checkpoint before
+# each write load (the ceiling's too) makes every write load pay for its own writes and no other's.
+checkpoint() {
+  curl -fsS -X POST "$CEILING/checkpoint" >/dev/null || die "CHECKPOINT failed"
+}
+
 # Each ctrlplane load runs right after the ceiling load it is compared with, so that both see the same machine.
 measure read "$CEILING_PID" get.lua "$CEILING" BENCH_IDS="$IDS" BENCH_PATH=/read/
 measure get "$SERVER_PID" get.lua "$BASE" BENCH_IDS="$IDS" BENCH_TOKENS="$TOKENS"
 measure list "$SERVER_PID" list.lua "$BASE" BENCH_TOKENS="$TOKENS"
+checkpoint
 measure insert "$CEILING_PID" create.lua "$CEILING" BENCH_PATH=/insert
+checkpoint
 measure create "$SERVER_PID" create.lua "$BASE" BENCH_TOKENS="$TOKENS"
+checkpoint
 measure create_1t "$SERVER_PID" create.lua "$BASE" BENCH_TOKENS="$TOKENS" BENCH_TENANTS=1
 RSS=$(rss_mb "$SERVER_PID")
 

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code GET /read/:id}: one {@code SELECT * ... WHERE id = $1} on {@code bench_ceiling}, the row as JSON.</li>
  *   <li>{@code POST /insert}: one autocommit {@code INSERT} of a full-width row (name from the JSON body).</li>
+ *   <li>{@code POST /checkpoint}: a PostgreSQL {@code CHECKPOINT}, which the bench runs before each write load.</li>
  * </ul>
  * {@code bench_ceiling} is {@code LIKE instances INCLUDING ALL} (same columns, defaults and indexes), filled with
  * copies of the seeded instances, so a read returns a row of the same width as the API's.
@@ -90,6 +91,8 @@ public final class CeilingServer extends VerticleBase {
       read(request, path.substring("/read/".length()));
     } else if (path.equals("/insert")) {
       request.body().onSuccess(body -> insert(request, body));
+    } else if (path.equals("/checkpoint")) {
+      checkpoint(request);
     } else {
       request.response().setStatusCode(404).end();
     }
@@ -106,6 +109,12 @@ public final class CeilingServer extends VerticleBase {
         request.response().putHeader("Content-Type", "application/json").end(row.toJson().toBuffer());
       }
     });
+  }
+
+  /** Writes every dirty page out, so that the next load does not pay for the last one's writes. */
+  private void checkpoint(HttpServerRequest request) {
+    pool.query("CHECKPOINT").execute().onComplete(done -> request.response()
+        .setStatusCode(done.succeeded() ? 204 : 500).end(done.succeeded() ? "" : done.cause().getMessage()));
   }
 
   private void insert(HttpServerRequest request, Buffer body) {
