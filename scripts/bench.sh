@@ -4,7 +4,8 @@
 # Starts ctrlplane on a temporary data dir (embedded PostgreSQL, noop provider, HTTP on 127.0.0.1), seeds tenants and
 # instances through the API, then starts the ceiling server (src/test/java/dev/ctrlplane/bench/CeilingServer) on the
 # same database. wrk runs on loopback, each ctrlplane load right after the ceiling load it is compared with: ceiling
-# read, GET one instance, list (limit 20); ceiling insert, create (spread over the tenants), create (one tenant).
+# read, GET one instance, list (limit 20); ceiling insert, create (spread over the tenants), create (one tenant);
+# a PostgreSQL CHECKPOINT before each write load, so each pays for its own writes only.
 # Prints req/s, p50, p99 and CPU per request for each, the ratio to the ceiling against the targets, and
 # ctrlplane's RSS after the run. Everything it starts is stopped and its temporary directory removed on exit.
 #
