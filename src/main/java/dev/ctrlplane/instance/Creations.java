@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * Writes new instances. Creates that arrive while others are being written are written together, as one group
- * commit (the node's creates wait in one lane, two groups of different tenants in flight): the group's tenants locked at once (in id order), each create admitted or refused in arrival order against
- * the counters the ones before it leave, and every row of the admitted ones (instances, releases, events, audit
+ * commit (the node's creates wait in one lane, two groups of different tenants in flight): the group's tenants
+ * locked at once (in id order), each create admitted or refused in arrival order against the counters the ones
+ * before it leave, and every row of the admitted ones (instances, releases, events, audit
  * entries) written with one multi-row statement per table. What a create sees is the same as alone: its own 201,
  * 400, 403 or 429, the quota exact. A group that fails as a whole (a name taken, by a stored instance or by another
  * member) is written again by {@link GroupCommit} one create per transaction, so each member gets its own answer.
@@ -122,7 +123,8 @@ final class Creations implements GroupCommit.Writer<Creations.Request, Instance>
    */
   private Future<Void> insert(Tx tx, List<Instance> drafts) {
     Future<Void> instances = store.insertAll(tx.sql(), drafts);
-    Future<Void> releases = ReleaseStore.insertInitial(tx.sql(), drafts.stream().map(Creations::initialRelease).toList());
+    Future<Void> releases =
+        ReleaseStore.insertInitial(tx.sql(), drafts.stream().map(Creations::initialRelease).toList());
     return instances.compose(stored -> releases);
   }
 

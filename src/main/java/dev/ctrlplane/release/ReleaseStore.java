@@ -6,8 +6,8 @@ import dev.ctrlplane.store.TypeId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 
 /** SQL for releases: immutable records of what an instance ran (image and env), numbered per instance. */
 public final class ReleaseStore {

@@ -39,10 +39,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
-          // A new 16 MB WAL file is zero-filled while the WAL write lock is held, so every commit waits behind it:
-          // on a growing database that is a 60-80 ms stall for every 16 MB of WAL, about one a second at 2,400 creates/s (most of the
-          // create p99 in docs/BENCHMARKS.md). Without it only the file's last byte is written; fdatasync still
-          // persists what a commit needs, blocks included, so durability is unchanged.
+          // A new 16 MB WAL file is zero-filled while the commits that need it wait: on a growing database, a
+          // 60-80 ms stall for every 16 MB of WAL, about one a second at 2,400 creates/s (most of the create p99 in
+          // docs/BENCHMARKS.md). Without it only the file's last byte is written; fdatasync still persists what a
+          // commit needs, blocks included, so durability is unchanged.
           .setServerConfig("wal_init_zero", "off")
           .setServerConfig("max_connections", "300")
           .setServerConfig("listen_addresses", "127.0.0.1");

@@ -24,10 +24,11 @@ import java.util.function.Function;
  * fails as a whole is written again one request per transaction, so that each gets the answer it would have had
  * alone (a name clash with another member, say). A request made outside any Vert.x context is written alone.
  *
- * <p>Requests wait in one lane (a node has one group commit per kind of write), on the Vert.x context that used it first (only that context's thread
- * touches it), with up to {@code inFlight} groups in flight whose keys never overlap: a key is what a write locks
- * (a tenant's row, an instance's), so groups in flight never wait on each other's locks, and the requests of one key
- * are written in the order they arrived. Callers on other contexts are answered back on theirs.
+ * <p>Requests wait in one lane (a node has one group commit per kind of write), on the Vert.x context that used it
+ * first (only that context's thread touches it), with up to {@code inFlight} groups in flight whose keys never
+ * overlap: a key is what a write locks (a tenant's row, an instance's), so groups in flight never wait on each
+ * other's locks, and the requests of one key are written in the order they arrived. Callers on other contexts are
+ * answered back on theirs.
  *
  * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and
  * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
@@ -124,6 +125,7 @@ public final class GroupCommit<T, R> {
       return oneByOne(group);
     });
   }
+
   /**
    * The members of a failed group, each in a transaction of its own, one after the other in arrival order: the
    * order they would have been decided in within the group, and one connection at a time.
