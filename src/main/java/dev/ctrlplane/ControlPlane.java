@@ -1,8 +1,6 @@
 package dev.ctrlplane;
 
-import dev.ctrlplane.admin.AdminStats;
-import dev.ctrlplane.admin.AdminVerticle;
-import dev.ctrlplane.audit.AuditQueries;
+import dev.ctrlplane.admin.AdminFeature;
 import dev.ctrlplane.audit.RefusalRecorder;
 import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.cluster.ClusterFactory;
@@ -11,13 +9,9 @@ import dev.ctrlplane.events.EventPublisher;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
 import dev.ctrlplane.http.Gateway;
-import dev.ctrlplane.http.InstanceWaiters;
 import dev.ctrlplane.http.Readiness;
 import dev.ctrlplane.instance.InstanceRuntime;
-import dev.ctrlplane.instance.InstanceService;
-import dev.ctrlplane.instance.InstanceStore;
-import dev.ctrlplane.instance.InstanceVerticle;
-import dev.ctrlplane.metrics.DomainMetrics;
+import dev.ctrlplane.instance.InstancesFeature;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
@@ -27,13 +21,10 @@ import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
 import dev.ctrlplane.store.Transactions;
 import dev.ctrlplane.tenant.Tenancy;
-import dev.ctrlplane.tenant.TenantService;
-import dev.ctrlplane.tenant.TenantStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -95,50 +86,57 @@ public final class ControlPlane {
 
   private static Future<ControlPlane> wire(Vertx vertx, CtrlplaneConfig config, String storeUrl) {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
+    NodeServices node = services(vertx, config, pool);
+    InstancesFeature instances = new InstancesFeature(node);
+    List<Feature> features = List.of(
+        instances,
+        new AdminFeature(node, instances.service()));
+    return new Migrations(pool).migrate()
+        .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
+        .compose(ready -> deployInOrder(vertx, features))
+        .compose(deployed -> deployApi(vertx, config, features, new Readiness(vertx, pool)))
+        .map(port -> {
+          ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port);
+          features.forEach(feature -> feature.started()
+              .onFailure(f -> LOG.warn("start-up work of {} failed: {}", feature.getClass().getSimpleName(),
+                  f.getMessage())));
+          LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
+              config.http().host(), port, config.cluster().enabled() ? "on" : "off");
+          return plane;
+        });
+  }
+
+  /** What every feature shares: the unit-of-work runner, tenancy rules, providers and the refusal recorder. */
+  private static NodeServices services(Vertx vertx, CtrlplaneConfig config, Pool pool) {
     Transactions transactions = new Transactions(pool, new EventPublisher(vertx.eventBus()), config.nodeName());
-    ProcessProvider process = new ProcessProvider(vertx, processConfig(config));
-    List<Provider> enabled = new ArrayList<>(List.of(process));
+    List<Provider> enabled = new ArrayList<>(List.of(new ProcessProvider(vertx, processConfig(config))));
     if (config.provider().noopEnabled()) {
       enabled.add(new NoopProvider());
     }
     Providers providers = new Providers(config.provider().defaultName(), enabled);
-    InstanceStore instances = new InstanceStore(pool);
-    InstanceRuntime runtime = new InstanceRuntime(vertx, instances, transactions, providers, config.nodeName());
-    Tenancy tenancy = new Tenancy(config.tenancy());
-    InstanceService instanceService = new InstanceService(instances, transactions, tenancy, providers, runtime);
-    RefusalRecorder refusals = new RefusalRecorder(transactions);
-    TenantService tenantService = new TenantService(new TenantStore(pool), transactions, tenancy, config.tenancy(),
-        instanceService);
-    AdminStats stats = new AdminStats(vertx, pool, providers);
-    AuditQueries audit = new AuditQueries(pool);
-    JWTAuth jwt = Auth.jwt(vertx, config.auth());
-    Gateway gateway = new Gateway(new BusClient(vertx, config.http().requestTimeout()));
-    int instancesPerLoop = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    return new Migrations(pool).migrate()
-        .compose(applied -> Future.all(providers.all().stream().map(Provider::ready).toList()))
-        .compose(ready -> deploy(vertx, () -> new InstanceVerticle(instanceService, runtime, refusals), instancesPerLoop))
-        .compose(deployed -> deploy(vertx, () -> new AdminVerticle(tenantService, audit, stats, refusals), 1))
-        .compose(deployed -> deployApi(vertx, config, gateway, new BearerAuth(jwt), new Readiness(vertx, pool)))
-        .map(port -> {
-          ControlPlane node = new ControlPlane(config, vertx, pool, providers, runtime, port);
-          DomainMetrics.start(vertx, pool, java.time.Duration.ofSeconds(15));
-          runtime.reconcileNode().onFailure(f -> LOG.warn("reconcile at start-up failed: {}", f.getMessage()));
-          LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
-              config.http().host(), port, config.cluster().enabled() ? "on" : "off");
-          return node;
-        });
+    return new NodeServices(vertx, config, pool, transactions, new Tenancy(config.tenancy()), providers,
+        new RefusalRecorder(transactions));
+  }
+
+  private static Future<Void> deployInOrder(Vertx vertx, List<Feature> features) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Feature feature : features) {
+      chain = chain.compose(previous -> feature.deploy(vertx).mapEmpty());
+    }
+    return chain;
   }
 
   /**
    * Deploys the edge on every event loop, all sharing one port. A configured 0 becomes -1, Vert.x's "one random port
    * shared by every server instance".
    */
-  private static Future<Integer> deployApi(Vertx vertx, CtrlplaneConfig config, Gateway gateway, BearerAuth auth,
+  private static Future<Integer> deployApi(Vertx vertx, CtrlplaneConfig config, List<Feature> features,
       Readiness readiness) {
     var http = config.http();
     int port = http.port() == 0 ? -1 : http.port();
-    InstanceWaiters waiters = new InstanceWaiters(vertx);
-    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness, waiters,
+    Gateway gateway = new Gateway(new BusClient(vertx, http.requestTimeout()));
+    BearerAuth auth = new BearerAuth(Auth.jwt(vertx, config.auth()));
+    var settings = new ApiVerticle.Settings(http.host(), port, http.bodyLimit(), gateway, auth, readiness, features,
         version());
     List<ApiVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     Supplier<io.vertx.core.Deployable> edge = () -> {
@@ -146,17 +144,10 @@ public final class ControlPlane {
       deployed.add(verticle);
       return verticle;
     };
-    return waiters.start().compose(subscribed -> deploy(vertx, edge, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)
+    return vertx.deployVerticle(edge, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
         .map(id -> deployed.get(0).actualPort())
         .recover(failed -> Future.failedFuture(new dev.ctrlplane.config.ConfigException("cannot listen on "
-            + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)"))));
-  }
-
-  private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> verticle, int instances) {
-    if (instances <= 0) {
-      return Future.succeededFuture("");
-    }
-    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances));
+            + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)")));
   }
 
   private static ProcessProviderConfig processConfig(CtrlplaneConfig config) {

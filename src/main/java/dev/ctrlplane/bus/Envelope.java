@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": [n]}}.
+ * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": [n]}},
+ * plus {@code "path": {name: value}} with every path parameter when a route has more than {@code :id}.
  * The HTTP side builds it from the request; feature services read it through these helpers.
  */
 public final class Envelope {
@@ -17,11 +18,18 @@ public final class Envelope {
   public static final String QUERY = "query";
   public static final String BODY = "body";
   public static final String IF_MATCH = "if_match";
+  public static final String PATH = "path";
 
   private Envelope() {}
 
   public static String id(Call call) {
     return call.body().getString(ID);
+  }
+
+  /** A path parameter other than {@code :id} (e.g. the {@code :key} of a secret), or null. */
+  public static String pathParam(Call call, String name) {
+    JsonObject path = call.body().getJsonObject(PATH);
+    return path == null ? null : path.getString(name);
   }
 
   public static JsonObject body(Call call) {

@@ -4,17 +4,17 @@ import dev.ctrlplane.admin.AdminVerticle;
 import io.vertx.ext.web.Router;
 
 /** {@code /v1/admin} (SPEC §10): operators only; the admin verticle checks the role on every action. */
-final class AdminRoutes {
+public final class AdminRoutes {
 
   private static final String ADDRESS = AdminVerticle.ADDRESS;
 
   private final Gateway gateway;
 
-  AdminRoutes(Gateway gateway) {
+  public AdminRoutes(Gateway gateway) {
     this.gateway = gateway;
   }
 
-  void mount(Router router) {
+  public void mount(Router router) {
     router.post("/v1/admin/tenants").handler(ctx -> gateway.forward(ctx, ADDRESS, "tenant.create", 201));
     router.get("/v1/admin/tenants").handler(ctx -> gateway.forward(ctx, ADDRESS, "tenant.list", 200));
     router.get("/v1/admin/tenants/:id").handler(ctx -> gateway.forward(ctx, ADDRESS, "tenant.get", 200));

@@ -1,5 +1,6 @@
 package dev.ctrlplane.http;
 
+import dev.ctrlplane.Feature;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -8,16 +9,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 
 /**
- * The HTTP edge: request ids, body limit, bearer auth, the /v1 routes (each one bus request to a feature), the
- * operations endpoints, and the one failure handler that shapes every error.
+ * The HTTP edge: request ids, body limit, bearer auth, the /v1 routes the features mount (each one bus request to a
+ * feature), the operations endpoints, and the one failure handler that shapes every error.
  */
 public final class ApiVerticle extends VerticleBase {
 
   /** What the edge needs, built once per node and shared by its instances. */
   public record Settings(String host, int port, int bodyLimit, Gateway gateway, BearerAuth auth, Readiness readiness,
-      InstanceWaiters waiters, String version) {}
+      List<Feature> features, String version) {}
 
   private final Settings settings;
   private HttpServer server;
@@ -35,8 +37,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get(OpenApi.PATH).handler(ctx -> Gateway.respond(ctx, 200, openApi[0]));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     router.route("/v1/*").handler(settings.auth()::handle);
-    new InstanceRoutes(settings.gateway(), settings.waiters()).mount(router);
-    new AdminRoutes(settings.gateway()).mount(router);
+    settings.features().forEach(feature -> feature.mount(router, settings.gateway()));
     openApi[0] = OpenApi.document(router, settings.version());
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);

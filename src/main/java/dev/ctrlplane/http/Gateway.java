@@ -82,6 +82,9 @@ public final class Gateway {
     if (id != null) {
       envelope.put(Envelope.ID, id);
     }
+    if (ctx.pathParams().size() > (id == null ? 0 : 1)) {
+      envelope.put(Envelope.PATH, new JsonObject(new java.util.LinkedHashMap<>(ctx.pathParams())));
+    }
     envelope.put(Envelope.BODY, body);
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version

@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /** {@code /v1/instances} (SPEC §4). Lifecycle actions answer 202, or 200 once settled when {@code ?wait=} is given. */
-final class InstanceRoutes {
+public final class InstanceRoutes {
 
   private static final Duration MAX_WAIT = Duration.ofSeconds(60);
   private static final String ADDRESS = InstanceVerticle.ADDRESS;
@@ -19,12 +19,12 @@ final class InstanceRoutes {
   private final Gateway gateway;
   private final InstanceWaiters waiters;
 
-  InstanceRoutes(Gateway gateway, InstanceWaiters waiters) {
+  public InstanceRoutes(Gateway gateway, InstanceWaiters waiters) {
     this.gateway = gateway;
     this.waiters = waiters;
   }
 
-  void mount(Router router) {
+  public void mount(Router router) {
     router.post("/v1/instances").handler(ctx -> gateway.forward(ctx, ADDRESS, "create", 201));
     router.get("/v1/instances").handler(ctx -> gateway.forward(ctx, ADDRESS, "list", 200));
     router.get("/v1/instances/:id").handler(ctx -> gateway.forward(ctx, ADDRESS, "get", 200));
