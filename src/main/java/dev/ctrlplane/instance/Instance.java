@@ -2,6 +2,7 @@ package dev.ctrlplane.instance;
 
 import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.PortMapping;
+import dev.ctrlplane.provider.ReplicaSet;
 import dev.ctrlplane.provider.Resources;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** An instance as stored, and as the API shows it ({@link #toJson}). {@code env} is plain config, never secrets. */
+/**
+ * An instance as stored, and as the API shows it ({@link #toJson}). {@code env} is plain config, never secrets.
+ * {@code replicaSets} is null at rest (see {@link #desiredSets}), and holds a deployment's current step while one runs.
+ */
 public record Instance(
     String id,
     String tenantId,
@@ -30,6 +34,7 @@ public record Instance(
     JsonObject labels,
     List<Endpoint> endpoints,
     String currentReleaseId,
+    List<DesiredSet> replicaSets,
     Instant suspendedAt,
     String suspendReason,
     boolean suspendedByTenant,
@@ -40,8 +45,21 @@ public record Instance(
   /** This instance as stored by an update that made it {@code version} at {@code updatedAt}. */
   Instance stored(int version, Instant updatedAt) {
     return new Instance(id, tenantId, name, slug, image, providerName, providerRef, region, node, state,
-        statusMessage, resources, ports, env, labels, endpoints, currentReleaseId, suspendedAt, suspendReason,
-        suspendedByTenant, version, createdAt, updatedAt);
+        statusMessage, resources, ports, env, labels, endpoints, currentReleaseId, replicaSets, suspendedAt,
+        suspendReason, suspendedByTenant, version, createdAt, updatedAt);
+  }
+
+  /**
+   * The replica sets the instance should run: those a deployment stored, or at rest one serving set, its current
+   * release (image and env) with {@code resources.replicas} replicas.
+   */
+  public List<DesiredSet> desiredSets() {
+    if (replicaSets != null) {
+      return replicaSets;
+    }
+    java.util.Map<String, String> plain = new java.util.LinkedHashMap<>();
+    env.forEach(e -> plain.put(e.getKey(), String.valueOf(e.getValue())));
+    return List.of(new DesiredSet(new ReplicaSet(currentReleaseId, image, plain, resources.replicas()), true));
   }
 
   public JsonObject toJson() {
@@ -76,7 +94,8 @@ public record Instance(
    */
   public static final String COLUMNS = "id, tenant_id, name, slug, image, provider_name, provider_ref, region, node, "
       + "state, status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, "
-      + "current_release_id, suspended_at, suspend_reason, suspended_by_tenant, version, created_at, updated_at";
+      + "current_release_id, suspended_at, suspend_reason, suspended_by_tenant, version, created_at, updated_at, "
+      + "replica_sets";
 
   public static Instance fromRow(Row row) {
     return new Instance(
@@ -97,6 +116,7 @@ public record Instance(
         jsonObject(row, 17),
         jsonArray(row, 18).stream().map(o -> Endpoint.fromJson((JsonObject) o)).toList(),
         row.getString(19),
+        DesiredSet.fromJson((JsonArray) row.getValue(26)),
         instant(row, 20),
         row.getString(21),
         row.getBoolean(22),
@@ -125,6 +145,7 @@ public record Instance(
     public JsonObject labels;
     public List<Endpoint> endpoints;
     public String currentReleaseId;
+    public List<DesiredSet> replicaSets;
     public Instant suspendedAt;
     public String suspendReason;
     public boolean suspendedByTenant;
@@ -143,6 +164,7 @@ public record Instance(
       labels = i.labels;
       endpoints = i.endpoints;
       currentReleaseId = i.currentReleaseId;
+      replicaSets = i.replicaSets;
       suspendedAt = i.suspendedAt;
       suspendReason = i.suspendReason;
       suspendedByTenant = i.suspendedByTenant;
@@ -150,8 +172,8 @@ public record Instance(
 
     public Instance done() {
       return new Instance(from.id, from.tenantId, name, slug, image, from.providerName, providerRef, from.region, node,
-          state, statusMessage, resources, from.ports, env, labels, endpoints, currentReleaseId, suspendedAt,
-          suspendReason, suspendedByTenant, from.version, from.createdAt, from.updatedAt);
+          state, statusMessage, resources, from.ports, env, labels, endpoints, currentReleaseId, replicaSets,
+          suspendedAt, suspendReason, suspendedByTenant, from.version, from.createdAt, from.updatedAt);
     }
   }
 

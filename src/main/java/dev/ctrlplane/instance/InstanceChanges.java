@@ -83,12 +83,19 @@ final class InstanceChanges {
     edit.statusMessage = message;
     if (running != null) {
       edit.providerRef = running.providerRef();
-      edit.endpoints = running.endpoints();
+      edit.endpoints = servingEndpoints(current, running);
     }
     if (state == InstanceState.STOPPED || state == InstanceState.SUSPENDED || state == InstanceState.FAILED) {
       edit.endpoints = java.util.List.of();
     }
     return edit.done();
+  }
+
+  /** The endpoints of the ready replicas of the instance's serving sets: where its traffic goes. */
+  static java.util.List<dev.ctrlplane.provider.Endpoint> servingEndpoints(Instance instance, RunningInstance running) {
+    java.util.Set<String> serving = new java.util.HashSet<>();
+    instance.desiredSets().stream().filter(DesiredSet::serving).forEach(set -> serving.add(set.set().releaseId()));
+    return running.endpointsOf(serving::contains);
   }
 
   static JsonObject auditDetails(InstanceAction action, Instance saved, String reason) {

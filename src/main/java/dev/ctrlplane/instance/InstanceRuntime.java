@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,10 @@ public final class InstanceRuntime implements ProviderListener {
     return NODE_ADDRESS_PREFIX + node;
   }
 
+  /** What the provider should run for the instance: its desired replica sets (one at rest, more during a deploy). */
   static InstanceSpec specOf(Instance i) {
-    Map<String, String> env = new HashMap<>();
-    i.env().forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-    return new InstanceSpec(i.id(), i.tenantId(), i.image(), env, i.resources(), i.ports());
+    return new InstanceSpec(i.id(), i.tenantId(), i.resources(), i.ports(),
+        i.desiredSets().stream().map(DesiredSet::set).toList());
   }
 
   /**
@@ -137,7 +136,7 @@ public final class InstanceRuntime implements ProviderListener {
   @Override
   public void instanceChanged(String instanceId, RunningInstance now) {
     serialized(instanceId, () -> store.find(instanceId).compose(found -> found
-        .filter(i -> i.state() == InstanceState.RUNNING && !i.endpoints().equals(now.endpoints()))
+        .filter(i -> i.state() == InstanceState.RUNNING && !i.endpoints().equals(InstanceChanges.servingEndpoints(i, now)))
         .map(i -> settle(i, InstanceState.RUNNING, now, null))
         .orElse(Future.succeededFuture())));
   }
@@ -151,10 +150,8 @@ public final class InstanceRuntime implements ProviderListener {
     }
     InstanceSpec spec = specOf(instance);
     return switch (instance.state()) {
-      case PROVISIONING, STARTING -> running(instance, provider.start(spec));
+      case PROVISIONING, STARTING, SCALING, RUNNING -> running(instance, provider.apply(spec));
       case RESTARTING -> running(instance, provider.restart(spec));
-      case SCALING -> running(instance, provider.scale(spec));
-      case RUNNING -> running(instance, provider.start(spec));
       case STOPPING -> stopped(instance, InstanceState.STOPPED, provider.stop(instance.id()));
       case SUSPENDING -> stopped(instance, InstanceState.SUSPENDED, provider.stop(instance.id()));
       case STOPPED, SUSPENDED, FAILED -> stopped(instance, instance.state(), provider.stop(instance.id()));

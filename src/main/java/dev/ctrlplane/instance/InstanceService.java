@@ -196,7 +196,7 @@ public final class InstanceService implements TenantInstances {
         InstanceInput.resources(body, Resources.DEFAULT), InstanceInput.ports(body),
         new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.env(body).orElse(java.util.Map.of()))),
         new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.labels(body).orElse(java.util.Map.of()))),
-        List.of(), ReleaseStore.newId(), null, null, false, 1, now, now);
+        List.of(), ReleaseStore.newId(), null, null, null, false, 1, now, now);
   }
 
   private Resources scaleTarget(JsonObject body, Resources current) {

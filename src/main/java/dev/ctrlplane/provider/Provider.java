@@ -27,16 +27,17 @@ public interface Provider {
   Future<Void> validate(InstanceSpec spec);
 
   /**
-   * Makes {@code spec.resources().replicas()} replicas run the spec's image; replicas already running are kept.
-   * Completes once every replica is up (for the process provider: listening on its port), or fails.
+   * Makes the instance's replicas match the spec's replica sets (see {@link ReplicaPlan} for which replica goes
+   * where): for each set, its release's running replicas up to its count are kept, the missing ones start beside
+   * them, and replicas of releases the spec does not name, or above a set's count, stop. So one call can start N
+   * replicas of a new release beside the current ones, or stop one replica of the old. Completes once every replica
+   * of every set is ready, or fails; on failure the replicas this call started are stopped again and the others are
+   * left as they were.
    */
-  Future<RunningInstance> start(InstanceSpec spec);
+  Future<RunningInstance> apply(InstanceSpec spec);
 
-  /** Stops every replica and starts them again from the (possibly changed) spec. */
+  /** Stops every replica and starts the spec's replica sets again (with a possibly changed env). */
   Future<RunningInstance> restart(InstanceSpec spec);
-
-  /** Starts or stops replicas until their number matches the spec. */
-  Future<RunningInstance> scale(InstanceSpec spec);
 
   /** Stops every replica of the instance (graceful, then forced after a grace period). Idempotent. */
   Future<Void> stop(String instanceId);
@@ -44,7 +45,7 @@ public interface Provider {
   /** Stops the instance and removes everything the provider keeps for it. An unknown instance is a success. */
   Future<Void> destroy(String instanceId);
 
-  /** The replicas the provider runs for the instance now (empty when none). */
+  /** The replicas the provider runs for the instance now, each with its release and readiness (empty when none). */
   Future<RunningInstance> status(String instanceId);
 
   /**

@@ -5,6 +5,8 @@ import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.ProviderHealth;
 import dev.ctrlplane.provider.ProviderListener;
 import dev.ctrlplane.provider.Replica;
+import dev.ctrlplane.provider.ReplicaPlan;
+import dev.ctrlplane.provider.ReplicaSet;
 import dev.ctrlplane.provider.RunningInstance;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,7 +27,8 @@ public final class NoopProvider implements Provider {
   /** Bounds the call log so a long benchmark cannot grow it without limit. */
   private static final int MAX_RECORDED_CALLS = 10_000;
 
-  private final Map<String, Integer> replicas = new ConcurrentHashMap<>();
+  /** Per instance, the replicas it "runs": index → release. */
+  private final Map<String, Map<Integer, ReplicaSet>> replicas = new ConcurrentHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
 
   @Override
@@ -48,21 +52,15 @@ public final class NoopProvider implements Provider {
   }
 
   @Override
-  public Future<RunningInstance> start(InstanceSpec spec) {
-    record("start " + spec.instanceId());
-    return run(spec);
+  public Future<RunningInstance> apply(InstanceSpec spec) {
+    record("apply " + spec.instanceId() + " " + describe(spec));
+    return run(spec, replicas.getOrDefault(spec.instanceId(), Map.of()));
   }
 
   @Override
   public Future<RunningInstance> restart(InstanceSpec spec) {
-    record("restart " + spec.instanceId());
-    return run(spec);
-  }
-
-  @Override
-  public Future<RunningInstance> scale(InstanceSpec spec) {
-    record("scale " + spec.instanceId() + " " + spec.replicas());
-    return run(spec);
+    record("restart " + spec.instanceId() + " " + describe(spec));
+    return run(spec, Map.of());
   }
 
   @Override
@@ -81,7 +79,7 @@ public final class NoopProvider implements Provider {
 
   @Override
   public Future<RunningInstance> status(String instanceId) {
-    return Future.succeededFuture(running(instanceId, replicas.getOrDefault(instanceId, 0)));
+    return Future.succeededFuture(running(instanceId, replicas.getOrDefault(instanceId, Map.of())));
   }
 
   @Override
@@ -94,22 +92,32 @@ public final class NoopProvider implements Provider {
     // nothing ever fails on its own here
   }
 
-  /** The calls received, oldest first, e.g. "start inst_…". */
+  /** The calls received, oldest first, e.g. "apply inst_… rel_…×2". */
   public List<String> calls() {
     return List.copyOf(calls);
   }
 
-  private Future<RunningInstance> run(InstanceSpec spec) {
-    replicas.put(spec.instanceId(), spec.replicas());
-    return Future.succeededFuture(running(spec.instanceId(), spec.replicas()));
+  /** Carries out the same plan as a real provider would, at once: every replica is ready as soon as it "starts". */
+  private Future<RunningInstance> run(InstanceSpec spec, Map<Integer, ReplicaSet> current) {
+    List<ReplicaPlan.Current> held = new ArrayList<>();
+    current.forEach((index, set) -> held.add(new ReplicaPlan.Current(index, set.releaseId(), set.image(), true)));
+    ReplicaPlan plan = ReplicaPlan.of(held, spec.sets());
+    Map<Integer, ReplicaSet> now = new TreeMap<>(plan.keep());
+    now.putAll(plan.start());
+    replicas.put(spec.instanceId(), now);
+    return Future.succeededFuture(running(spec.instanceId(), now));
   }
 
-  private static RunningInstance running(String instanceId, int count) {
+  private static RunningInstance running(String instanceId, Map<Integer, ReplicaSet> held) {
     List<Replica> list = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      list.add(new Replica(i, 0, 0, "running", Instant.EPOCH, 0));
-    }
-    return new RunningInstance("noop:" + instanceId, list, List.of());
+    held.forEach((index, set) ->
+        list.add(new Replica(index, set.releaseId(), 0, "127.0.0.1", 0, "running", true, Instant.EPOCH, 0)));
+    return new RunningInstance("noop:" + instanceId, list);
+  }
+
+  /** "rel_a×2,rel_b×1": what a spec asks for, for the call log. */
+  private static String describe(InstanceSpec spec) {
+    return String.join(",", spec.sets().stream().map(set -> set.releaseId() + "×" + set.count()).toList());
   }
 
   private void record(String call) {

@@ -45,14 +45,14 @@ final class Adopter {
   }
 
   private void adopt(Found found, ProcessInstance instance) {
-    ReplicaSlot slot = instance.slotOrNew(found.index());
+    ReplicaSlot slot = instance.newSlot(found.index(), found.file().releaseId(), found.file().image());
     slot.port(found.file().port());
     slot.restarts(found.file().restarts());
     slot.attach(ReplicaProcess.adopted(vertx, found.file()), ReplicaState.RUNNING);
     ports.reserve(found.file().port());
     supervisor.watch(slot);
-    LOG.info("adopted instance {} replica {} (pid {}, port {})",
-        found.instanceId(), found.index(), found.file().pid(), found.file().port());
+    LOG.info("adopted instance {} replica {} of release {} (pid {}, port {})",
+        found.instanceId(), found.index(), found.file().releaseId(), found.file().pid(), found.file().port());
   }
 
   private static Scan scan(Path runDir) throws IOException {

@@ -27,15 +27,12 @@ final class ImageResolver {
         : new ProviderHealth(false, "images dir " + imagesDir.toAbsolutePath() + " is not a readable directory");
   }
 
-  /** Checks what the provider needs of a spec: a safe instance id, replicas, an executable image. Blocking. */
+  /** Checks what the provider needs of a spec: a safe instance id and an executable image for every set. Blocking. */
   void check(InstanceSpec spec) {
     if (spec.instanceId() != null) {
       checkInstanceId(spec.instanceId());
     }
-    if (spec.replicas() < 0) {
-      throw ProviderException.badRequest("replicas must not be negative");
-    }
-    resolve(spec.image());
+    spec.sets().forEach(set -> resolve(set.image()));
   }
 
   /** The image's executable. Blocking (file system). */

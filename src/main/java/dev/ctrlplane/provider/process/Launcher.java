@@ -1,6 +1,7 @@
 package dev.ctrlplane.provider.process;
 
 import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.ReplicaSet;
 import io.vertx.core.Context;
 import java.io.File;
 import java.io.IOException;
@@ -45,7 +46,8 @@ final class Launcher {
     return instanceDir(instanceId).resolve(Integer.toString(index));
   }
 
-  ReplicaProcess spawn(InstanceSpec spec, Path executable, int index, int port) throws IOException {
+  /** Spawns replica {@code index} of {@code set}, one of the spec's replica sets. Blocking. */
+  ReplicaProcess spawn(InstanceSpec spec, ReplicaSet set, Path executable, int index, int port) throws IOException {
     Path dir = Files.createDirectories(replicaDir(spec.instanceId(), index));
     Path absolute = executable.toAbsolutePath();
     ProcessBuilder builder = new ProcessBuilder(SETSID, absolute.toString())
@@ -53,7 +55,7 @@ final class Launcher {
         .redirectInput(Redirect.from(DEV_NULL))
         .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
         .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
-    fillEnvironment(builder.environment(), spec, index, port);
+    fillEnvironment(builder.environment(), spec, set, index, port);
     Process process = builder.start();
     long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
     return ReplicaProcess.spawned(process, startTicks, context);
@@ -80,13 +82,14 @@ final class Launcher {
     }
   }
 
-  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, int index, int port) {
+  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, ReplicaSet set, int index, int port) {
     env.clear();
     env.put("PATH", DEFAULT_PATH);
-    env.putAll(spec.env());
+    env.putAll(set.env());
     env.put("PORT", Integer.toString(port));
     env.put("HOST", host);
     env.put("CTRLPLANE_INSTANCE_ID", spec.instanceId());
     env.put("CTRLPLANE_REPLICA", Integer.toString(index));
+    env.put("CTRLPLANE_RELEASE_ID", set.releaseId());
   }
 }

@@ -1,11 +1,8 @@
 package dev.ctrlplane.provider.process;
 
-import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.InstanceSpec;
-import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.RunningInstance;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -53,8 +50,13 @@ final class ProcessInstance {
     return slots.get(index);
   }
 
-  ReplicaSlot slotOrNew(int index) {
-    return slots.computeIfAbsent(index, i -> new ReplicaSlot(this, i));
+  /** A new slot for {@code index}, which no current slot may hold. */
+  ReplicaSlot newSlot(int index, String releaseId, String image) {
+    ReplicaSlot slot = new ReplicaSlot(this, index, releaseId, image);
+    if (slots.putIfAbsent(index, slot) != null) {
+      throw new IllegalStateException("instance " + id + " already has replica " + index);
+    }
+    return slot;
   }
 
   boolean isCurrent(ReplicaSlot slot) {
@@ -69,20 +71,7 @@ final class ProcessInstance {
     return List.copyOf(slots.values());
   }
 
-  List<ReplicaSlot> slotsFrom(int index, boolean descending) {
-    Comparator<ReplicaSlot> order = Comparator.comparingInt(ReplicaSlot::index);
-    return slots.values().stream()
-        .filter(slot -> slot.index() >= index)
-        .sorted(descending ? order.reversed() : order)
-        .toList();
-  }
-
   RunningInstance snapshot(String providerRef, String host) {
-    List<ReplicaSlot> current = List.copyOf(slots.values());
-    List<Replica> replicas = current.stream().map(ReplicaSlot::toReplica).toList();
-    List<Endpoint> endpoints = current.stream()
-        .map(slot -> new Endpoint("http://" + host + ":" + slot.port(), slot.port(), "http", false))
-        .toList();
-    return new RunningInstance(providerRef, replicas, endpoints);
+    return new RunningInstance(providerRef, slots.values().stream().map(slot -> slot.toReplica(host)).toList());
   }
 }

@@ -18,9 +18,10 @@ import java.util.function.Function;
 
 /**
  * The {@code process} provider, like Nomad's raw_exec: image {@code name:tag} is the executable
- * {@code <imagesDir>/<name>/<tag>/run}; each replica runs it as a supervised process in a session of its own, with
- * the spec's env plus {@code PORT}, {@code HOST}, {@code CTRLPLANE_INSTANCE_ID} and {@code CTRLPLANE_REPLICA} (which
- * win over the spec's), and is up once it accepts connections on {@code PORT}. Replicas outlive the control plane; a
+ * {@code <imagesDir>/<name>/<tag>/run}; each replica runs its release's image as a supervised process in a session of
+ * its own, with its release's env plus {@code PORT}, {@code HOST}, {@code CTRLPLANE_INSTANCE_ID},
+ * {@code CTRLPLANE_REPLICA} and {@code CTRLPLANE_RELEASE_ID} (which win over the env), and is ready once it accepts
+ * connections on {@code PORT}. Replicas outlive the control plane; a
  * provider constructed over the same run dir adopts them (see {@link #ready()}). Futures complete on the caller's
  * context.
  */
@@ -117,19 +118,13 @@ public final class ProcessProvider implements Provider {
   }
 
   @Override
-  public Future<RunningInstance> start(InstanceSpec spec) {
-    return scale(spec);
+  public Future<RunningInstance> apply(InstanceSpec spec) {
+    return onInstance(spec.instanceId(), instance -> converge(instance, spec));
   }
 
   @Override
   public Future<RunningInstance> restart(InstanceSpec spec) {
     return onInstance(spec.instanceId(), instance -> replicas.stopAll(instance).compose(v -> converge(instance, spec)));
-  }
-
-  /** The same as {@link #start}: both make exactly {@code spec.replicas()} replicas run. */
-  @Override
-  public Future<RunningInstance> scale(InstanceSpec spec) {
-    return onInstance(spec.instanceId(), instance -> converge(instance, spec));
   }
 
   @Override

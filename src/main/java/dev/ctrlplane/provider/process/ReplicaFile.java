@@ -13,7 +13,7 @@ import java.util.Optional;
  * The pid file of a replica, {@code <runDir>/<instanceId>/<index>/replica.json}: what a later provider over the same
  * run dir needs to adopt the replica after the control plane was killed. All methods are blocking.
  */
-record ReplicaFile(long pid, long startTicks, int port, Instant startedAt, int restarts, String image) {
+record ReplicaFile(long pid, long startTicks, int port, Instant startedAt, int restarts, String image, String releaseId) {
 
   static final String NAME = "replica.json";
 
@@ -52,7 +52,8 @@ record ReplicaFile(long pid, long startTicks, int port, Instant startedAt, int r
         .put("port", port)
         .put("started_at", startedAt.toString())
         .put("restarts", restarts)
-        .put("image", image);
+        .put("image", image)
+        .put("release_id", releaseId);
   }
 
   static ReplicaFile fromJson(JsonObject json) {
@@ -62,6 +63,7 @@ record ReplicaFile(long pid, long startTicks, int port, Instant startedAt, int r
         json.getInteger("port"),
         Instant.parse(json.getString("started_at")),
         json.getInteger("restarts", 0),
-        json.getString("image"));
+        json.getString("image"),
+        json.getString("release_id")); // absent in files written before replicas recorded their release
   }
 }

@@ -7,9 +7,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Replica {@code index} of an instance across its restarts: its port, its current process (null while it waits to
- * be restarted) and its crash history. Mutated only inside the instance's {@link SerialQueue}; fields read by
- * {@code status} are volatile.
+ * Replica {@code index} of an instance across its restarts: the release it runs, its port, its current process (null
+ * while it waits to be restarted) and its crash history. Mutated only inside the instance's {@link SerialQueue};
+ * fields read by {@code status} are volatile.
  */
 final class ReplicaSlot {
 
@@ -18,15 +18,20 @@ final class ReplicaSlot {
   private final ProcessInstance instance;
   private final int index;
   private final Deque<Instant> crashes = new ArrayDeque<>();
+  /** Null only for a replica adopted from a control plane that did not record releases, until it is claimed. */
+  private volatile String releaseId;
+  private volatile String image;
   private volatile int port;
   private volatile ReplicaProcess process;
   private volatile ReplicaState state = ReplicaState.STARTING;
   private volatile int restarts;
   private volatile long backoffTimer = NO_TIMER;
 
-  ReplicaSlot(ProcessInstance instance, int index) {
+  ReplicaSlot(ProcessInstance instance, int index, String releaseId, String image) {
     this.instance = instance;
     this.index = index;
+    this.releaseId = releaseId;
+    this.image = image;
   }
 
   ProcessInstance instance() {
@@ -35,6 +40,20 @@ final class ReplicaSlot {
 
   int index() {
     return index;
+  }
+
+  String releaseId() {
+    return releaseId;
+  }
+
+  String image() {
+    return image;
+  }
+
+  /** The slot runs this release (a legacy adoption is claimed by the set with its image). */
+  void release(String releaseId, String image) {
+    this.releaseId = releaseId;
+    this.image = image;
   }
 
   int port() {
@@ -100,10 +119,12 @@ final class ReplicaSlot {
     return timerId != NO_TIMER;
   }
 
-  Replica toReplica() {
+  Replica toReplica(String host) {
     ReplicaProcess current = process;
+    ReplicaState now = state;
     return current == null
-        ? new Replica(index, 0, port, state.label(), null, restarts)
-        : new Replica(index, current.pid(), port, state.label(), current.startedAt(), restarts);
+        ? new Replica(index, releaseId, 0, host, port, now.label(), false, null, restarts)
+        : new Replica(index, releaseId, current.pid(), host, port, now.label(), now == ReplicaState.RUNNING,
+            current.startedAt(), restarts);
   }
 }

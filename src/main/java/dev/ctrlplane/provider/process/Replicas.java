@@ -1,13 +1,18 @@
 package dev.ctrlplane.provider.process;
 
 import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.ProviderException;
+import dev.ctrlplane.provider.ReplicaPlan;
+import dev.ctrlplane.provider.ReplicaSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +38,33 @@ final class Replicas {
   }
 
   /**
-   * Makes exactly {@code spec.replicas()} replicas run: stops extra ones (highest index first), keeps running ones,
-   * starts missing ones and waits until all listen. On failure stops the ones it started.
+   * Makes the instance's replicas match the spec's sets ({@link ReplicaPlan}): stops the replicas no set keeps
+   * (highest index first), spawns the new ones and the kept ones that wait for a restart, and waits until every kept
+   * and new replica listens. On failure stops the ones it spawned.
    *
-   * @return the slots it started, for supervision
+   * @return the slots it spawned, for supervision
    */
   Future<List<ReplicaSlot>> converge(ProcessInstance instance, InstanceSpec spec) {
-    return vertx.executeBlocking(() -> images.resolve(spec.image()), false)
-        .compose(executable -> {
+    return vertx.executeBlocking(() -> executables(spec), false)
+        .compose(executables -> {
           instance.spec(spec);
-          return stopFrom(instance, spec.replicas()).compose(v -> startMissing(instance, spec, executable));
-        })
-        .compose(started -> awaitAllUp(instance, spec.replicas(), started));
+          ReplicaPlan plan = ReplicaPlan.of(current(instance), spec.sets());
+          return stopAll(plan.stop().stream().map(instance::slot).toList())
+              .compose(v -> spawnAll(instance, spec, plan, executables))
+              .compose(spawned -> awaitAllUp(instance, plan, spawned));
+        });
   }
 
-  /** Starts a crashed replica again from the instance's spec; fails with why it is not up. */
+  /** Starts a crashed replica again from its release's set in the instance's spec; fails with why it is not up. */
   Future<Void> respawn(ProcessInstance instance, ReplicaSlot slot) {
     InstanceSpec spec = instance.spec();
-    return vertx.executeBlocking(() -> images.resolve(spec.image()), false)
-        .compose(executable -> spawn(instance, slot, spec, executable))
+    ReplicaSet set = spec.set(slot.releaseId()).orElse(null);
+    if (set == null) {
+      return Future.failedFuture(new ProviderException("replica " + slot.index() + " runs release "
+          + slot.releaseId() + ", which the instance no longer runs"));
+    }
+    return vertx.executeBlocking(() -> images.resolve(set.image()), false)
+        .compose(executable -> spawn(instance, slot, spec, set, executable))
         .compose(prober::awaitUp);
   }
 
@@ -96,37 +109,60 @@ final class Replicas {
     }
   }
 
-  private Future<Void> stopFrom(ProcessInstance instance, int count) {
+  private Map<String, Path> executables(InstanceSpec spec) {
+    Map<String, Path> executables = new HashMap<>();
+    spec.sets().forEach(set -> executables.put(set.releaseId(), images.resolve(set.image())));
+    return executables;
+  }
+
+  private static List<ReplicaPlan.Current> current(ProcessInstance instance) {
+    return instance.slots().stream()
+        .map(slot -> new ReplicaPlan.Current(slot.index(), slot.releaseId(), slot.image(), slot.process() != null))
+        .toList();
+  }
+
+  private Future<Void> stopAll(List<ReplicaSlot> slots) {
     Future<Void> chain = Future.succeededFuture();
-    for (ReplicaSlot slot : instance.slotsFrom(count, true)) {
+    for (ReplicaSlot slot : slots) {
       chain = chain.compose(v -> remove(slot));
     }
     return chain;
   }
 
-  private Future<List<ReplicaSlot>> startMissing(ProcessInstance instance, InstanceSpec spec, Path executable) {
-    List<ReplicaSlot> missing = IntStream.range(0, spec.replicas())
-        .mapToObj(instance::slotOrNew)
-        .filter(slot -> slot.process() == null)
-        .toList();
-    List<Future<ReplicaSlot>> spawns = missing.stream().map(slot -> spawn(instance, slot, spec, executable)).toList();
+  /** Spawns the plan's new replicas and the kept ones without a process (waiting out a crash backoff). */
+  private Future<List<ReplicaSlot>> spawnAll(ProcessInstance instance, InstanceSpec spec, ReplicaPlan plan,
+      Map<String, Path> executables) {
+    List<ReplicaSlot> toSpawn = new ArrayList<>();
+    plan.keep().forEach((index, set) -> {
+      ReplicaSlot slot = instance.slot(index);
+      slot.release(set.releaseId(), set.image());
+      if (slot.process() == null) {
+        toSpawn.add(slot);
+      }
+    });
+    plan.start().forEach((index, set) -> toSpawn.add(instance.newSlot(index, set.releaseId(), set.image())));
+    List<Future<ReplicaSlot>> spawns = toSpawn.stream().map(slot -> {
+      ReplicaSet set = spec.set(slot.releaseId()).orElseThrow();
+      return spawn(instance, slot, spec, set, executables.get(set.releaseId()));
+    }).toList();
     return Future.join(spawns).transform(ar -> ar.succeeded()
-        ? Future.succeededFuture(missing)
-        : removeAll(missing).compose(v -> Future.failedFuture(ar.cause())));
+        ? Future.succeededFuture(toSpawn)
+        : removeAll(toSpawn).compose(v -> Future.failedFuture(ar.cause())));
   }
 
-  private Future<ReplicaSlot> spawn(ProcessInstance instance, ReplicaSlot slot, InstanceSpec spec, Path executable) {
+  private Future<ReplicaSlot> spawn(ProcessInstance instance, ReplicaSlot slot, InstanceSpec spec, ReplicaSet set,
+      Path executable) {
     cancelBackoff(slot);
     slot.state(ReplicaState.STARTING);
     return vertx.executeBlocking(() -> {
           slot.port(slot.port() == 0 ? ports.allocate() : ports.renew(slot.port()));
           instance.markOnDisk();
-          return launcher.spawn(spec, executable, slot.index(), slot.port());
+          return launcher.spawn(spec, set, executable, slot.index(), slot.port());
         }, false)
         .compose(process -> {
           slot.attach(process, ReplicaState.STARTING);
-          ReplicaFile file = new ReplicaFile(
-              process.pid(), process.startTicks(), slot.port(), process.startedAt(), slot.restarts(), spec.image());
+          ReplicaFile file = new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(),
+              slot.restarts(), set.image(), set.releaseId());
           return vertx.<Void>executeBlocking(() -> {
             file.write(launcher.replicaDir(instance.id(), slot.index()));
             return null;
@@ -135,16 +171,15 @@ final class Replicas {
         .map(slot);
   }
 
-  private Future<List<ReplicaSlot>> awaitAllUp(ProcessInstance instance, int count, List<ReplicaSlot> started) {
-    List<Future<Void>> probes = instance.slotsFrom(0, false).stream()
-        .filter(slot -> slot.index() < count)
-        .map(prober::awaitUp)
-        .toList();
+  private Future<List<ReplicaSlot>> awaitAllUp(ProcessInstance instance, ReplicaPlan plan, List<ReplicaSlot> spawned) {
+    List<Future<Void>> probes = new ArrayList<>();
+    plan.keep().keySet().forEach(index -> probes.add(prober.awaitUp(instance.slot(index))));
+    plan.start().keySet().forEach(index -> probes.add(prober.awaitUp(instance.slot(index))));
     return Future.join(probes).transform(all -> {
       Throwable problem = probes.stream().map(Future::cause).filter(Objects::nonNull).findFirst().orElse(null);
       return problem == null
-          ? Future.succeededFuture(started)
-          : removeAll(started).compose(v -> Future.failedFuture(problem));
+          ? Future.succeededFuture(spawned)
+          : removeAll(spawned).compose(v -> Future.failedFuture(problem));
     });
   }
 

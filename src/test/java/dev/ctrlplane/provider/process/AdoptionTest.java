@@ -55,12 +55,12 @@ class AdoptionTest {
   @Test
   void adoptsLiveReplicasKeepsThemOnStartAndStopsThem() throws Exception {
     ProcessProvider first = fixture.provider();
-    RunningInstance running = await(first.start(WEB));
+    RunningInstance running = await(first.apply(WEB));
     List<Long> pids = fixture.pids(running);
     await(first.detach());
     // a pid file whose pid now names another process (this JVM): must not be adopted
     Path ghost = Files.createDirectories(runDir.resolve("ghost").resolve("0"));
-    new ReplicaFile(ProcessHandle.current().pid(), 1, 1, Instant.now(), 0, "hello:1.0").write(ghost);
+    new ReplicaFile(ProcessHandle.current().pid(), 1, 1, Instant.now(), 0, "hello:1.0", "rel-1").write(ghost);
 
     ProcessProvider second = fixture.provider();
 
@@ -72,7 +72,7 @@ class AdoptionTest {
     assertEquals(List.of(), await(second.status("ghost")).replicas());
     assertFalse(Files.exists(ghost.resolve(ReplicaFile.NAME)));
 
-    RunningInstance started = await(second.start(WEB));
+    RunningInstance started = await(second.apply(WEB));
     assertEquals(pids, fixture.pids(started));
     for (Endpoint endpoint : started.endpoints()) {
       assertEquals("adopted", new JsonObject(fixture.get(endpoint.url() + "/").body()).getString("greeting"));
@@ -92,7 +92,7 @@ class AdoptionTest {
     second.setListener(changesTo(changes));
 
     assertEquals(pids, fixture.pids(await(second.status("web"))));
-    RunningInstance started = await(second.start(WEB));
+    RunningInstance started = await(second.apply(WEB));
     assertEquals(pids, fixture.pids(started));
     assertEquals("orphan", new JsonObject(fixture.get(started.endpoints().get(1).url() + "/").body())
         .getString("greeting"));
@@ -146,7 +146,7 @@ class AdoptionTest {
   @Test
   void anAdoptedReplicaThatExitsIsReportedAndRunsAgainOnStart() throws Exception {
     ProcessProvider first = fixture.provider();
-    long pid = fixture.pids(await(first.start(spec("web", "hello:1.0", 1, Map.of())))).get(0);
+    long pid = fixture.pids(await(first.apply(spec("web", "hello:1.0", 1, Map.of())))).get(0);
     await(first.detach());
     ProcessProvider second = fixture.provider();
     List<RunningInstance> changes = new CopyOnWriteArrayList<>();
@@ -157,7 +157,7 @@ class AdoptionTest {
     until(() -> !changes.isEmpty(), "the lost replica is reported");
     assertEquals(List.of(), changes.get(0).replicas());
     assertTrue(second.instanceIds().contains("web"));
-    RunningInstance restarted = await(second.start(spec("web", "hello:1.0", 1, Map.of())));
+    RunningInstance restarted = await(second.apply(spec("web", "hello:1.0", 1, Map.of())));
     assertNotEquals(pid, fixture.pids(restarted).get(0));
     assertEquals("running", restarted.replicas().get(0).state());
   }

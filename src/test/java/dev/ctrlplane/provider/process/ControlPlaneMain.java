@@ -21,7 +21,7 @@ final class ControlPlaneMain {
     Vertx vertx = Vertx.vertx();
     ProcessProvider provider = new ProcessProvider(vertx, ProcessProviderConfig.defaults(ProcessFixture.IMAGES, runDir));
     RunningInstance running = ProcessFixture.await(
-        provider.start(ProcessFixture.spec("web", "hello:1.0", replicas, Map.of("GREETING", "orphan"))));
+        provider.apply(ProcessFixture.spec("web", "hello:1.0", replicas, Map.of("GREETING", "orphan"))));
     System.out.println("READY " + running.replicas().stream()
         .map(Replica::pid).map(String::valueOf).collect(Collectors.joining(",")));
     System.out.flush();

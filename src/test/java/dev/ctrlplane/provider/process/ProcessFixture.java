@@ -3,6 +3,7 @@ package dev.ctrlplane.provider.process;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.ReplicaSet;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.Resources;
 import dev.ctrlplane.provider.RunningInstance;
@@ -66,8 +67,14 @@ final class ProcessFixture {
     return provider(config(IMAGES));
   }
 
+  /** One replica set, release {@code rel-<image>}. */
   static InstanceSpec spec(String instanceId, String image, int replicas, Map<String, String> env) {
-    return new InstanceSpec(instanceId, "tenant-1", image, env, new Resources(100, 64, 128, replicas), List.of());
+    return sets(instanceId, new ReplicaSet("rel-" + image, image, env, replicas));
+  }
+
+  /** Any replica sets, side by side. */
+  static InstanceSpec sets(String instanceId, ReplicaSet... sets) {
+    return new InstanceSpec(instanceId, "tenant-1", new Resources(100, 64, 128, 1), List.of(), List.of(sets));
   }
 
   /** Writes an executable {@code <imagesDir>/<name>/<tag>/run}. */

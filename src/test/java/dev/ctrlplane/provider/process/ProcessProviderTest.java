@@ -66,13 +66,13 @@ class ProcessProviderTest {
       ProviderException e = (ProviderException) failure(provider.validate(spec("i1", image, 1, Map.of())));
       assertTrue(e.isBadRequest(), image);
     }
-    ProviderException badId = (ProviderException) failure(provider.start(spec("../x", "hello:1.0", 1, Map.of())));
+    ProviderException badId = (ProviderException) failure(provider.apply(spec("../x", "hello:1.0", 1, Map.of())));
     assertTrue(badId.isBadRequest());
   }
 
   @Test
   void startRunsReplicasThatServeTheirEnvAndIsIdempotent() throws Exception {
-    RunningInstance running = await(provider.start(spec("web", "hello:1.0", 2, Map.of("GREETING", "hej"))));
+    RunningInstance running = await(provider.apply(spec("web", "hello:1.0", 2, Map.of("GREETING", "hej"))));
 
     assertEquals("process:web", running.providerRef());
     assertEquals(2, running.replicas().size());
@@ -90,7 +90,7 @@ class ProcessProviderTest {
           .put("replica", i), body);
     }
     assertEquals(running, await(provider.status("web")));
-    assertEquals(running.replicas(), await(provider.start(spec("web", "hello:1.0", 2, Map.of()))).replicas());
+    assertEquals(running.replicas(), await(provider.apply(spec("web", "hello:1.0", 2, Map.of()))).replicas());
     assertEquals(Set.of("web"), provider.instanceIds());
     Path stdout = provider.logDir("web", 0).resolve("stdout.log");
     assertTrue(Files.readString(stdout).contains("\"GET / HTTP/1.1\" 200"));
@@ -98,15 +98,15 @@ class ProcessProviderTest {
 
   @Test
   void scaleStartsAndStopsReplicasHighestIndexFirst() {
-    List<Long> two = fixture.pids(await(provider.start(spec("web", "hello:1.0", 2, Map.of()))));
+    List<Long> two = fixture.pids(await(provider.apply(spec("web", "hello:1.0", 2, Map.of()))));
 
-    RunningInstance three = await(provider.scale(spec("web", "hello:1.0", 3, Map.of())));
+    RunningInstance three = await(provider.apply(spec("web", "hello:1.0", 3, Map.of())));
     List<Long> pids = fixture.pids(three);
     assertEquals(two, pids.subList(0, 2));
     assertEquals(List.of(0, 1, 2), three.replicas().stream().map(Replica::index).toList());
     assertEquals(3, three.endpoints().size());
 
-    RunningInstance one = await(provider.scale(spec("web", "hello:1.0", 1, Map.of())));
+    RunningInstance one = await(provider.apply(spec("web", "hello:1.0", 1, Map.of())));
     assertEquals(List.of(two.get(0)), fixture.pids(one));
     assertEquals(0, one.replicas().get(0).index());
     assertFalse(isAlive(pids.get(1)));
@@ -123,7 +123,7 @@ class ProcessProviderTest {
         exec python3 -m http.server --bind 127.0.0.1 "$PORT"
         """);
     ProcessProvider tree = fixture.provider(fixture.config(testImages));
-    long leader = fixture.pids(await(tree.start(spec("tree", "tree:1.0", 1, Map.of())))).get(0);
+    long leader = fixture.pids(await(tree.apply(spec("tree", "tree:1.0", 1, Map.of())))).get(0);
     long child = numberIn(tree.logDir("tree", 0).resolve("stdout.log"), "child (\\d+)");
     fixture.track(child);
     assertTrue(isAlive(child));
@@ -154,7 +154,7 @@ class ProcessProviderTest {
     ProcessProvider stubborn = fixture.provider(new ProcessProviderConfig(base.imagesDir(), base.runDir(),
         java.time.Duration.ofMillis(300), base.startTimeout(), base.restartBackoffMin(), base.restartBackoffMax(),
         base.maxRestarts(), base.restartWindow()));
-    long pid = fixture.pids(await(stubborn.start(spec("s", "stubborn:1.0", 1, Map.of())))).get(0);
+    long pid = fixture.pids(await(stubborn.apply(spec("s", "stubborn:1.0", 1, Map.of())))).get(0);
 
     await(stubborn.stop("s"));
 
@@ -171,7 +171,7 @@ class ProcessProviderTest {
         """);
     ProcessProvider broken = fixture.provider(fixture.config(testImages));
 
-    ProviderException e = (ProviderException) failure(broken.start(spec("b", "broken:1.0", 1, Map.of())));
+    ProviderException e = (ProviderException) failure(broken.apply(spec("b", "broken:1.0", 1, Map.of())));
 
     assertFalse(e.isBadRequest());
     assertTrue(e.getMessage().matches(
@@ -192,7 +192,7 @@ class ProcessProviderTest {
         base.stopGrace(), java.time.Duration.ofSeconds(1), base.restartBackoffMin(), base.restartBackoffMax(),
         base.maxRestarts(), base.restartWindow()));
 
-    ProviderException e = (ProviderException) failure(mute.start(spec("m", "mute:1.0", 1, Map.of())));
+    ProviderException e = (ProviderException) failure(mute.apply(spec("m", "mute:1.0", 1, Map.of())));
 
     assertTrue(e.getMessage().matches("replica 0 did not listen on port \\d+ within 1s"), e.getMessage());
     long pid = numberIn(mute.logDir("m", 0).resolve("stdout.log"), "pid (\\d+)");
@@ -202,7 +202,7 @@ class ProcessProviderTest {
 
   @Test
   void restartRunsTheNewSpec() throws Exception {
-    List<Long> before = fixture.pids(await(provider.start(spec("web", "hello:1.0", 1, Map.of()))));
+    List<Long> before = fixture.pids(await(provider.apply(spec("web", "hello:1.0", 1, Map.of()))));
 
     RunningInstance after = await(provider.restart(spec("web", "hello:2.0", 1, Map.of())));
 

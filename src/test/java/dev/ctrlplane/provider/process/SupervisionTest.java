@@ -61,7 +61,7 @@ class SupervisionTest {
   void aReplicaKilledFromOutsideIsRestartedOnItsPort() throws Exception {
     ProcessProvider provider = fixture.provider();
     provider.setListener(listener);
-    RunningInstance before = await(provider.start(spec("web", "hello:1.0", 1, Map.of("GREETING", "again"))));
+    RunningInstance before = await(provider.apply(spec("web", "hello:1.0", 1, Map.of("GREETING", "again"))));
     long pid = fixture.pids(before).get(0);
 
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
@@ -99,7 +99,7 @@ class SupervisionTest {
         Duration.ofSeconds(30)));
     provider.setListener(listener);
 
-    fixture.pids(await(provider.start(spec("c", "crash:1.0", 1, Map.of()))));
+    fixture.pids(await(provider.apply(spec("c", "crash:1.0", 1, Map.of()))));
 
     assertEquals("c: replica 0 crashed 3 times in 30s; last exit code 3", failed.get(30, TimeUnit.SECONDS));
     assertEquals(2, changes.size());
