@@ -54,9 +54,14 @@ final class InstanceChanges {
     return edit.done();
   }
 
-  /** Suspended because its tenant was: unsuspending the tenant will resume it. */
+  /**
+   * Suspended because its tenant was: unsuspending the tenant will resume it. A deployment in progress loses the
+   * instance (its driver sees that and ends it), so the instance resumes on its current release.
+   */
   static Instance suspendedWithTenant(Instance current, String reason) {
     Instance.Edit edit = current.edit();
+    edit.replicaSets = null;
+    edit.deploymentId = null;
     edit.state = InstanceState.SUSPENDING;
     edit.statusMessage = null;
     edit.suspendedAt = Times.now();

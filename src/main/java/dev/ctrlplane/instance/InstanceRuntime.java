@@ -149,6 +149,9 @@ public final class InstanceRuntime implements ProviderListener {
       return settle(instance, InstanceState.FAILED, null, "provider " + instance.providerName() + " is not enabled on node " + node);
     }
     InstanceSpec spec = specOf(instance);
+    if (instance.replicaSets() != null && isDeployable(instance.state())) {
+      return deploymentStep(instance, provider, spec).mapEmpty();
+    }
     return switch (instance.state()) {
       case PROVISIONING, STARTING, SCALING, RUNNING -> running(instance, provider.apply(spec));
       case RESTARTING -> running(instance, provider.restart(spec));
@@ -159,6 +162,35 @@ public final class InstanceRuntime implements ProviderListener {
           ? destroyed(instance)
           : settle(instance, InstanceState.FAILED, null, "destroy failed: " + done.cause().getMessage()));
     };
+  }
+
+  /**
+   * Converges the instance to its stored replica sets now, in its turn with any other work on it, and hands back what
+   * runs: a deployment's step. Call on the instance's owner node.
+   */
+  public Future<RunningInstance> applyDesired(String instanceId) {
+    Promise<RunningInstance> result = Promise.promise();
+    serialized(instanceId, () -> store.find(instanceId)
+        .map(found -> found.orElseThrow(() -> new IllegalStateException("instance " + instanceId + " is gone")))
+        .compose(instance -> deploymentStep(instance, providers.get(instance.providerName()), specOf(instance)))
+        .onComplete(result)
+        .mapEmpty());
+    return result.future();
+  }
+
+  private static boolean isDeployable(InstanceState state) {
+    return state == InstanceState.RUNNING || state == InstanceState.FAILED;
+  }
+
+  /**
+   * A step of a deployment, which owns the replicas while it runs: the provider runs the stored sets; a running
+   * instance's endpoints follow its serving sets. A failure is the deployment's to handle (it undoes the step), so it
+   * does not fail the instance, whose previous release is still serving.
+   */
+  private Future<RunningInstance> deploymentStep(Instance instance, Provider provider, InstanceSpec spec) {
+    return provider.apply(spec).compose(running -> instance.state() == InstanceState.RUNNING
+        ? settle(instance, InstanceState.RUNNING, running, null).map(running)
+        : Future.succeededFuture(running));
   }
 
   private Future<Void> running(Instance instance, Future<RunningInstance> work) {
