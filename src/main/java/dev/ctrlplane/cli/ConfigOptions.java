@@ -3,6 +3,7 @@ package dev.ctrlplane.cli;
 import ch.qos.logback.classic.Level;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.config.JwtSecrets;
+import dev.ctrlplane.config.SecretsKeyFile;
 import dev.ctrlplane.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,5 +26,10 @@ final class ConfigOptions {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.toLevel(config.logLevel()));
     return JwtSecrets.resolve(config);
+  }
+
+  /** {@link #load}, with the secrets key resolved too: for commands that run a node or touch secret values. */
+  CtrlplaneConfig loadWithSecretsKey() {
+    return SecretsKeyFile.resolve(load());
   }
 }

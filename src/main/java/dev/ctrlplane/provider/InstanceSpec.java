@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything a provider needs to run one instance.
  *
- * @param env plain configuration and decrypted secrets, merged; never logged
+ * @param env plain configuration only; secrets come from the {@link SecretSource} at each replica start
  */
 public record InstanceSpec(
     String instanceId,

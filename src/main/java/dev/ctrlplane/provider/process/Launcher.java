@@ -1,6 +1,7 @@
 package dev.ctrlplane.provider.process;
 
 import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.SecretMaterial;
 import io.vertx.core.Context;
 import java.io.File;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * Spawns replicas as {@code setsid <image>/run} in the image's directory, each in a session and process group of its
  * own (so a stop reaches the whole tree and the replica outlives the control plane), with output appended to
- * {@code stdout.log} and {@code stderr.log} in its run dir. Spawning and reading logs are blocking.
+ * {@code stdout.log} and {@code stderr.log} in its run dir, and its secret files in {@link SecretFiles}' dir there.
+ * Spawning and reading logs are blocking.
  */
 final class Launcher {
 
@@ -45,15 +47,18 @@ final class Launcher {
     return instanceDir(instanceId).resolve(Integer.toString(index));
   }
 
-  ReplicaProcess spawn(InstanceSpec spec, Path executable, int index, int port) throws IOException {
+  /** Spawns a replica with the spec's env, then {@code secrets}' env over it, and its secret files written. */
+  ReplicaProcess spawn(InstanceSpec spec, SecretMaterial secrets, Path executable, int index, int port)
+      throws IOException {
     Path dir = Files.createDirectories(replicaDir(spec.instanceId(), index));
+    Path secretsDir = SecretFiles.write(dir, secrets.files());
     Path absolute = executable.toAbsolutePath();
     ProcessBuilder builder = new ProcessBuilder(SETSID, absolute.toString())
         .directory(absolute.getParent().toFile())
         .redirectInput(Redirect.from(DEV_NULL))
         .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
         .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
-    fillEnvironment(builder.environment(), spec, index, port);
+    fillEnvironment(builder.environment(), spec, secrets.env(), secretsDir, index, port);
     Process process = builder.start();
     long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
     return ReplicaProcess.spawned(process, startTicks, context);
@@ -80,13 +85,16 @@ final class Launcher {
     }
   }
 
-  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, int index, int port) {
+  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, Map<String, String> secretEnv,
+      Path secretsDir, int index, int port) {
     env.clear();
     env.put("PATH", DEFAULT_PATH);
     env.putAll(spec.env());
+    env.putAll(secretEnv); // an env secret wins over the env entry of the same name
     env.put("PORT", Integer.toString(port));
     env.put("HOST", host);
     env.put("CTRLPLANE_INSTANCE_ID", spec.instanceId());
     env.put("CTRLPLANE_REPLICA", Integer.toString(index));
+    env.put("CTRLPLANE_SECRETS_DIR", secretsDir.toString());
   }
 }
