@@ -22,14 +22,23 @@ final class ConfigOptions {
 
   /** The validated configuration with the JWT secret resolved; the log level applied. */
   CtrlplaneConfig load() {
+    return JwtSecrets.resolve(validated());
+  }
+
+  /** {@link #load}, with the secrets key resolved too (first: a cluster without one stops before any file is made). */
+  CtrlplaneConfig loadForNode() {
+    return JwtSecrets.resolve(SecretsKeyFile.resolve(validated()));
+  }
+
+  /** The validated configuration with the secrets key resolved (and not the JWT secret): for secrets commands. */
+  CtrlplaneConfig loadForSecrets() {
+    return SecretsKeyFile.resolve(validated());
+  }
+
+  private CtrlplaneConfig validated() {
     CtrlplaneConfig config = CtrlplaneConfig.from(Settings.load(file, System.getenv(), overrides));
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.toLevel(config.logLevel()));
-    return JwtSecrets.resolve(config);
-  }
-
-  /** {@link #load}, with the secrets key resolved too: for commands that run a node or touch secret values. */
-  CtrlplaneConfig loadWithSecretsKey() {
-    return SecretsKeyFile.resolve(load());
+    return config;
   }
 }

@@ -43,7 +43,7 @@ final class SecretsRotateCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new ConfigException("--limit: expected a positive number, got " + limit);
     }
-    CtrlplaneConfig config = options.loadWithSecretsKey();
+    CtrlplaneConfig config = options.loadForSecrets();
     KeyRing keys = config.secrets().keyRing();
     try (StoreServer store = StoreServer.attach(config)) {
       Vertx vertx = Vertx.vertx();

@@ -132,7 +132,7 @@ public final class SecretStore {
 
   /** Those of {@code ids} still not sealed with {@code keyId}, in id order. */
   Future<List<StoredSecret>> notSealedWithAmong(String keyId, List<String> ids) {
-    return pool.preparedQuery(NOT_SEALED_WITH_AMONG).execute(Tuple.of(keyId, ids.toArray(String[]::new)))
+    return pool.preparedQuery(NOT_SEALED_WITH_AMONG).execute(Tuple.of(keyId).addArrayOfString(ids.toArray(String[]::new)))
         .map(SecretStore::all);
   }
 
