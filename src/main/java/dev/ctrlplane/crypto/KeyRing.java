@@ -134,7 +134,8 @@ public final class KeyRing {
       return cipher.doFinal(sealed.ciphertext());
     } catch (AEADBadTagException | IllegalArgumentException notAuthentic) {
       throw new UnsealException(UnsealException.Reason.NOT_AUTHENTIC, "sealed with key " + sealed.keyId()
-          + " but not authentic: the stored ciphertext was changed, or copied from another secret, instance or version");
+          + " but not authentic: the stored ciphertext was changed, or copied from another secret, instance or"
+          + " version");
     } catch (GeneralSecurityException e) {
       throw new UnsealException(UnsealException.Reason.NOT_AUTHENTIC, "sealed with key " + sealed.keyId()
           + " but cannot be opened (" + e.getClass().getSimpleName() + ")");

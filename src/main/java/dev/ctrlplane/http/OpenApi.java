@@ -7,6 +7,8 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The OpenAPI 3 document of {@code /v1}, generated from the router's own routes so it cannot drift from what is
@@ -15,6 +17,7 @@ import java.util.TreeMap;
 final class OpenApi {
 
   static final String PATH = "/v1/openapi.json";
+  private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z_]+)}");
 
   static final Map<String, String> SUMMARIES = Map.ofEntries(
       Map.entry("POST /v1/instances", "Create an instance (201, state provisioning)"),
@@ -79,7 +82,7 @@ final class OpenApi {
             .put("application/json", new JsonObject().put("schema", ref("Error")))))
         .put("2XX", new JsonObject().put("description", "success")));
     JsonArray parameters = new JsonArray();
-    java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\{([A-Za-z_]+)}").matcher(path);
+    Matcher names = PATH_PARAMETER.matcher(path);
     while (names.find()) {
       parameters.add(new JsonObject().put("name", names.group(1)).put("in", "path")
           .put("required", true).put("schema", new JsonObject().put("type", "string")));

@@ -31,7 +31,8 @@ record SecretInput(String key, SecretType type, String value) {
     int bytes = utf8Length(value).orElseThrow(() -> ApiException.invalidField("value",
         "must be valid Unicode text (it holds an unpaired surrogate)"));
     if (bytes > MAX_VALUE_BYTES) {
-      throw ApiException.invalidField("value", "must be at most 64 KiB (65536 bytes of UTF-8), got " + bytes + " bytes");
+      throw ApiException.invalidField("value",
+          "must be at most 64 KiB (65536 bytes of UTF-8), got " + bytes + " bytes");
     }
     return new SecretInput(key, type, value);
   }

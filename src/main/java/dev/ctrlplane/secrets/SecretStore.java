@@ -44,7 +44,8 @@ public final class SecretStore {
       WHERE id = $1 AND version = $2""";
   private static final String DELETE = "DELETE FROM secrets WHERE instance_id = $1 AND key = $2 RETURNING " + META;
   private static final String LIST = "SELECT " + META + " FROM secrets WHERE instance_id = $1 ORDER BY key";
-  private static final String SEALED_OF_INSTANCE = "SELECT " + ALL + " FROM secrets WHERE instance_id = $1 ORDER BY key";
+  private static final String SEALED_OF_INSTANCE =
+      "SELECT " + ALL + " FROM secrets WHERE instance_id = $1 ORDER BY key";
   private static final String NOT_SEALED_WITH = """
       SELECT %s FROM secrets WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT $3""".formatted(ALL);
   private static final String NOT_SEALED_WITH_AMONG =
@@ -132,12 +133,14 @@ public final class SecretStore {
 
   /** Those of {@code ids} still not sealed with {@code keyId}, in id order. */
   Future<List<StoredSecret>> notSealedWithAmong(String keyId, List<String> ids) {
-    return pool.preparedQuery(NOT_SEALED_WITH_AMONG).execute(Tuple.of(keyId).addArrayOfString(ids.toArray(String[]::new)))
+    return pool.preparedQuery(NOT_SEALED_WITH_AMONG)
+        .execute(Tuple.of(keyId).addArrayOfString(ids.toArray(String[]::new)))
         .map(SecretStore::all);
   }
 
   Future<Long> countSealedWith(String keyId) {
-    return pool.preparedQuery(COUNT_SEALED_WITH).execute(Tuple.of(keyId)).map(rows -> rows.iterator().next().getLong(0));
+    return pool.preparedQuery(COUNT_SEALED_WITH).execute(Tuple.of(keyId))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   Future<Long> countNotSealedWith(String keyId) {

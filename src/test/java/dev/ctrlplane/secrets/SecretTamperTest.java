@@ -35,7 +35,8 @@ class SecretTamperTest {
   private static final String MOVE = """
       UPDATE secrets t SET key_id = s.key_id, nonce = s.nonce, ciphertext = s.ciphertext
       FROM secrets s WHERE s.instance_id = $1 AND s.key = $2 AND t.instance_id = $3 AND t.key = $4""";
-  private static final String OTHER_VERSION = "UPDATE secrets SET version = version + 1 WHERE instance_id = $1 AND key = $2";
+  private static final String OTHER_VERSION =
+      "UPDATE secrets SET version = version + 1 WHERE instance_id = $1 AND key = $2";
 
   private static void sql(String statement, Object... params) {
     Futures.await(node.plane().pool().preparedQuery(statement).execute(Tuple.from(params)));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every bad input of a set is a 400 naming its field, with a message that never echoes the value; nothing is stored. */
+/** Every bad input of a set is a 400 naming its field, in a message that never echoes the value; nothing is stored. */
 class SecretValidationTest {
 
   @RegisterExtension

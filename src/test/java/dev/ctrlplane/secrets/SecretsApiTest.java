@@ -129,13 +129,15 @@ class SecretsApiTest {
     }
     JsonArray audit = node.admin().get("/v1/admin/audit?resource=secret&tenant_id=" + tenantId).expect(200).json()
         .getJsonArray("items");
-    assertEquals(List.of("delete", "set", "set"), audit.stream().map(o -> ((JsonObject) o).getString("action")).toList());
+    assertEquals(List.of("delete", "set", "set"),
+        audit.stream().map(o -> ((JsonObject) o).getString("action")).toList());
     JsonObject entry = audit.getJsonObject(0);
     assertEquals("success", entry.getString("outcome"));
     assertEquals(new JsonObject().put("key", "API_KEY").put("type", "env").put("version", 2).put("instance_id", id),
         entry.getJsonObject("details"));
     assertFalse(audit.encode().contains("value-in-no-event"));
-    assertEquals(3, count(node.node(), "SELECT count(*) FROM events WHERE type LIKE 'secret.%' AND instance_id = $1", id));
+    assertEquals(3, count(node.node(),
+        "SELECT count(*) FROM events WHERE type LIKE 'secret.%' AND instance_id = $1", id));
   }
 
   @Test

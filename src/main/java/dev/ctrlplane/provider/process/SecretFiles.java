@@ -21,7 +21,8 @@ final class SecretFiles {
   static final String DIR = "secrets";
   private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-  private static final FileAttribute<Set<PosixFilePermission>> DIR_ATTR = PosixFilePermissions.asFileAttribute(DIR_MODE);
+  private static final FileAttribute<Set<PosixFilePermission>> DIR_ATTR =
+      PosixFilePermissions.asFileAttribute(DIR_MODE);
   private static final FileAttribute<Set<PosixFilePermission>> FILE_ATTR =
       PosixFilePermissions.asFileAttribute(FILE_MODE);
 
