@@ -95,7 +95,7 @@ public final class SecretStore {
         m.id(), m.tenantId(), m.instanceId(), m.key(), m.type().wire(), m.version(), s.keyId(),
         Buffer.buffer(s.nonce()), Buffer.buffer(s.ciphertext()), Times.toOffset(m.createdAt())}))
         .<Void>mapEmpty()
-        .recover(SecretStore::instanceGone);
+        .recover(failure -> instanceGone(failure, m.instanceId()));
   }
 
   /** Writes {@code next} over the row at {@code previousVersion}; false when another writer changed it first. */
@@ -192,9 +192,9 @@ public final class SecretStore {
   }
 
   /** The instance went between the lock and the insert (its delete cascades to its secrets). */
-  private static Future<Void> instanceGone(Throwable failure) {
+  private static Future<Void> instanceGone(Throwable failure, String instanceId) {
     if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-      return Future.failedFuture(ApiException.notFound("instance", "of this secret"));
+      return Future.failedFuture(ApiException.notFound("instance", instanceId));
     }
     return Future.failedFuture(failure);
   }
