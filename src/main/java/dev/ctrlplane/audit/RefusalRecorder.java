@@ -27,7 +27,8 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
 
   /** How to find the tenant that owns a resource an operator was refused on, per resource with such an owner. */
   private static final Map<String, String> OWNER_OF = Map.of(
-      "instance", "SELECT tenant_id FROM instances WHERE id = $1");
+      "instance", "SELECT tenant_id FROM instances WHERE id = $1",
+      "secret", "SELECT tenant_id FROM instances WHERE id = $1"); // a secret's path id is its instance's
 
   private final Transactions transactions;
 

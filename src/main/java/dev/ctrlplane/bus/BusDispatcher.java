@@ -58,10 +58,24 @@ public final class BusDispatcher {
 
   /** Registers the dispatcher on each address; completes when every consumer is registered cluster-wide. */
   public Future<List<MessageConsumer<JsonObject>>> register(Vertx vertx, String... addresses) {
+    return register(vertx, false, addresses);
+  }
+
+  /**
+   * Registers the dispatcher on each address for this node only: requests sent with {@code localOnly} from this
+   * node reach it, and no other node's do. For commands whose body must not travel between nodes (a secret's value).
+   */
+  public Future<List<MessageConsumer<JsonObject>>> registerLocal(Vertx vertx, String... addresses) {
+    return register(vertx, true, addresses);
+  }
+
+  private Future<List<MessageConsumer<JsonObject>>> register(Vertx vertx, boolean local, String... addresses) {
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     List<Future<Void>> ready = new ArrayList<>();
     for (String address : addresses) {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, this::handle);
+      MessageConsumer<JsonObject> consumer = local
+          ? vertx.eventBus().localConsumer(address, this::handle)
+          : vertx.eventBus().consumer(address, this::handle);
       consumers.add(consumer);
       ready.add(consumer.completion());
     }

@@ -17,20 +17,21 @@ import java.util.Map;
  * active, and growth must fit its quota. Locking the tenant row orders concurrent writers: {@code FOR NO KEY UPDATE}
  * for calls that grow usage (so 20 parallel creates against a quota of 5 leave exactly 5), {@code FOR SHARE} for the
  * rest (so a suspension cannot interleave with them). Usage is read from the tenant row itself: triggers on
- * {@code instances} keep its counters in the transaction of each change (migration V002), and a row locked after a
- * wait is returned as the writer before us committed it.
+ * {@code instances} and {@code secrets} keep its counters in the transaction of each change (migrations V002, V004),
+ * and a row locked after a wait is returned as the writer before us committed it.
  */
 public final class Tenancy {
 
   private static final String LOCK_SHARED = "SELECT id, status, plan, quota FROM tenants WHERE id = $1 FOR SHARE";
   private static final String LOCK_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
       FROM tenants WHERE id = $1 FOR NO KEY UPDATE""";
   /** Row locks are taken in the order the rows are returned: id order, the same in every group, so no deadlock. */
   private static final String LOCK_ALL_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
       FROM tenants WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE""";
-  private static final String USAGE = "SELECT used_instances, used_cpu_millis, used_memory_mb FROM tenants WHERE id = $1";
+  private static final String USAGE =
+      "SELECT used_instances, used_cpu_millis, used_memory_mb, used_secrets FROM tenants WHERE id = $1";
 
   /**
    * A tenant as a transaction holding its lock sees it: whether it may change, its quota and what it uses now.
@@ -130,7 +131,8 @@ public final class Tenancy {
   }
 
   private static Usage usageOf(Row row) {
-    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"), 0, 0);
+    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"), 0,
+        row.getLong("used_secrets"));
   }
 
   static void check(String tenantId, Quota quota, Usage used, Usage delta) {

@@ -71,11 +71,20 @@ final class Adopter {
                 alive.add(new Found(id, index, file));
               } else {
                 ReplicaFile.delete(replicaDir);
+                deleteSecretFiles(replicaDir); // a dead replica's secrets stay on disk no longer
               }
             }));
       }
     }
     return new Scan(ids, alive);
+  }
+
+  private static void deleteSecretFiles(Path replicaDir) {
+    try {
+      SecretFiles.delete(replicaDir);
+    } catch (IOException e) {
+      LOG.warn("cannot delete the secret files of the dead replica in {}: {}", replicaDir, e.getMessage());
+    }
   }
 
   private static Optional<Integer> index(Path replicaDir) {

@@ -2,6 +2,7 @@ package dev.ctrlplane.provider.process;
 
 import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.ReplicaSet;
+import dev.ctrlplane.provider.SecretMaterial;
 import io.vertx.core.Context;
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Spawns replicas as {@code setsid <image>/run} in the image's directory, each in a session and process group of its
  * own (so a stop reaches the whole tree and the replica outlives the control plane), with output appended to
- * {@code stdout.log} and {@code stderr.log} in its run dir. Spawning and reading logs are blocking.
+ * {@code stdout.log} and {@code stderr.log} in its run dir, and its secret files in {@link SecretFiles}' dir there.
+ * Spawning and reading logs are blocking.
  */
 final class Launcher {
 
@@ -46,16 +48,21 @@ final class Launcher {
     return instanceDir(instanceId).resolve(Integer.toString(index));
   }
 
-  /** Spawns replica {@code index} of {@code set}, one of the spec's replica sets. Blocking. */
-  ReplicaProcess spawn(InstanceSpec spec, ReplicaSet set, Path executable, int index, int port) throws IOException {
+  /**
+   * Spawns replica {@code index} of {@code set}, one of the spec's replica sets, with the set's env, then
+   * {@code secrets}' env over it, and its secret files written. Blocking.
+   */
+  ReplicaProcess spawn(InstanceSpec spec, ReplicaSet set, SecretMaterial secrets, Path executable, int index,
+      int port) throws IOException {
     Path dir = Files.createDirectories(replicaDir(spec.instanceId(), index));
+    Path secretsDir = SecretFiles.write(dir, secrets.files());
     Path absolute = executable.toAbsolutePath();
     ProcessBuilder builder = new ProcessBuilder(SETSID, absolute.toString())
         .directory(absolute.getParent().toFile())
         .redirectInput(Redirect.from(DEV_NULL))
         .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
         .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
-    fillEnvironment(builder.environment(), spec, set, index, port);
+    fillEnvironment(builder.environment(), spec, set, secrets.env(), secretsDir, index, port);
     Process process = builder.start();
     long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
     return ReplicaProcess.spawned(process, startTicks, context);
@@ -82,14 +89,17 @@ final class Launcher {
     }
   }
 
-  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, ReplicaSet set, int index, int port) {
+  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, ReplicaSet set,
+      Map<String, String> secretEnv, Path secretsDir, int index, int port) {
     env.clear();
     env.put("PATH", DEFAULT_PATH);
     env.putAll(set.env());
+    env.putAll(secretEnv); // an env secret wins over the env entry of the same name
     env.put("PORT", Integer.toString(port));
     env.put("HOST", host);
     env.put("CTRLPLANE_INSTANCE_ID", spec.instanceId());
     env.put("CTRLPLANE_REPLICA", Integer.toString(index));
     env.put("CTRLPLANE_RELEASE_ID", set.releaseId());
+    env.put("CTRLPLANE_SECRETS_DIR", secretsDir.toString());
   }
 }
