@@ -14,11 +14,11 @@ import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.ProviderListener;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.support.ChildJvm;
+import dev.ctrlplane.support.Processes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -98,7 +98,7 @@ class AdoptionTest {
         .getString("greeting"));
 
     // not our child: its exit is seen by polling, its exit code is unknown; the spec is known again, so it restarts
-    new ProcessBuilder("kill", "-KILL", Long.toString(pids.get(0))).start().waitFor();
+    Processes.kill(pids.get(0));
     until(() -> !changes.isEmpty(), "the restart is reported");
     Replica restarted = changes.get(0).replicas().get(0);
     fixture.pids(changes.get(0));
@@ -112,22 +112,12 @@ class AdoptionTest {
   }
 
   /** Runs {@link ControlPlaneMain} in a JVM of its own, lets it start replicas, then kills it with SIGKILL. */
-  private List<Long> runAndKillControlPlane(int replicas) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process controlPlane = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ControlPlaneMain.class.getName(), runDir.toString(), Integer.toString(replicas))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(controlPlane.getInputStream()))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
-        // skip the log lines before it
-      }
-      assertTrue(line != null, "the control plane started its replicas");
-      controlPlane.destroyForcibly().waitFor();
-      return Arrays.stream(line.substring("READY ".length()).split(",")).map(Long::valueOf).toList();
-    } finally {
-      controlPlane.destroyForcibly();
+  private List<Long> runAndKillControlPlane(int replicas) {
+    try (ChildJvm controlPlane = ChildJvm.start("the stand-in control plane", ControlPlaneMain.class.getName(),
+        List.of(runDir.toString(), Integer.toString(replicas)), null)) {
+      String ready = controlPlane.awaitLine(line -> line.startsWith("READY "), 60, "READY and its replicas' pids");
+      controlPlane.kill();
+      return Arrays.stream(ready.substring("READY ".length()).split(",")).map(Long::valueOf).toList();
     }
   }
 
@@ -152,7 +142,7 @@ class AdoptionTest {
     List<RunningInstance> changes = new CopyOnWriteArrayList<>();
     second.setListener(changesTo(changes));
 
-    new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+    Processes.kill(pid);
 
     until(() -> !changes.isEmpty(), "the lost replica is reported");
     assertEquals(List.of(), changes.get(0).replicas());
