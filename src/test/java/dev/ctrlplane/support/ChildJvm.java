@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * A main class run in a JVM of its own on the test classpath, so a test can SIGKILL it like a crashed control plane.
- * Its stdout and stderr are read by a thread of their own into memory (so the child never blocks on a full pipe);
+ * Its stdout and stderr are read by a thread of their own into memory and copied to this JVM's stdout, prefixed
+ * with the child's name (so the child never blocks on a full pipe, and its output is in the test's report);
  * every wait on it has a deadline, and a wait that times out says what it waited for and what the child printed
  * last. {@link #close()} kills it if it still runs.
  */
@@ -34,11 +35,15 @@ public final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code mainClass} with {@code args} in {@code workDir} (null: this JVM's working directory). */
+  /**
+   * Starts {@code mainClass} with {@code args} in {@code workDir} (null: this JVM's working directory). The child
+   * sees none of the {@code CTRLPLANE_*} variables of the test run: it is configured by its arguments alone.
+   */
   public static ChildJvm start(String name, String mainClass, List<String> args, Path workDir) {
     List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(variable -> variable.startsWith("CTRLPLANE_"));
     if (workDir != null) {
       builder.directory(workDir.toFile());
     }
@@ -72,6 +77,12 @@ public final class ChildJvm implements AutoCloseable {
   public void kill() {
     process.destroyForcibly();
     awaitExit(30);
+  }
+
+  /** SIGTERM (the JVM runs its shutdown hooks), and waits up to {@code seconds} until it is gone. */
+  public void terminate(int seconds) {
+    process.destroy();
+    awaitExit(seconds);
   }
 
   /** Waits up to {@code seconds} for the JVM to exit; its exit code. */
@@ -114,6 +125,7 @@ public final class ChildJvm implements AutoCloseable {
         synchronized (lines) {
           lines.add(line);
         }
+        System.out.println("[" + name + "] " + line); // into the test's output file, for whoever reads a failure
       }
     } catch (IOException closed) {
       // the child is gone; what it printed is kept

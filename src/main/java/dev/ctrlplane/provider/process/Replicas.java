@@ -115,24 +115,32 @@ final class Replicas {
         : removeAll(missing).compose(v -> Future.failedFuture(ar.cause())));
   }
 
+  /**
+   * Spawns the slot's process and writes its pid file in the same blocking task, right after the spawn, so that a
+   * control plane killed at any moment leaves as few unrecorded replicas as can be (the next one finds those too,
+   * {@link UnrecordedReplicas}).
+   */
   private Future<ReplicaSlot> spawn(ProcessInstance instance, ReplicaSlot slot, InstanceSpec spec, Path executable) {
     cancelBackoff(slot);
     slot.state(ReplicaState.STARTING);
+    int restarts = slot.restarts();
     return vertx.executeBlocking(() -> {
           slot.port(slot.port() == 0 ? ports.allocate() : ports.renew(slot.port()));
           instance.markOnDisk();
-          return launcher.spawn(spec, executable, slot.index(), slot.port());
+          ReplicaProcess process = launcher.spawn(spec, executable, slot.index(), slot.port());
+          try {
+            new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(), restarts,
+                spec.image()).write(launcher.replicaDir(instance.id(), slot.index()));
+          } catch (RuntimeException unrecorded) {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly); // never leave one unknown
+            throw unrecorded;
+          }
+          return process;
         }, false)
-        .compose(process -> {
+        .map(process -> {
           slot.attach(process, ReplicaState.STARTING);
-          ReplicaFile file = new ReplicaFile(
-              process.pid(), process.startTicks(), slot.port(), process.startedAt(), slot.restarts(), spec.image());
-          return vertx.<Void>executeBlocking(() -> {
-            file.write(launcher.replicaDir(instance.id(), slot.index()));
-            return null;
-          }, false);
-        })
-        .map(slot);
+          return slot;
+        });
   }
 
   private Future<List<ReplicaSlot>> awaitAllUp(ProcessInstance instance, int count, List<ReplicaSlot> started) {

@@ -111,6 +111,38 @@ class AdoptionTest {
     assertFalse(isAlive(pids.get(1)));
   }
 
+  /**
+   * A control plane killed between starting a replica and writing its pid file: the next one finds the process by
+   * its environment and its stdout in this run dir, and adopts it; a process with the same environment whose stdout
+   * goes elsewhere (another node's replica, say) is left alone.
+   */
+  @Test
+  void adoptsAReplicaWhosePidFileWasNeverWrittenButNoOtherProcess() throws Exception {
+    ProcessProvider first = fixture.provider();
+    RunningInstance running = await(first.start(WEB));
+    List<Long> pids = fixture.pids(running);
+    await(first.detach());
+    Path unrecorded = runDir.resolve("web").resolve("1");
+    Files.delete(unrecorded.resolve(ReplicaFile.NAME)); // as if the SIGKILL fell right after the spawn
+    ProcessBuilder lookalike = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    lookalike.environment().putAll(Map.of("CTRLPLANE_INSTANCE_ID", "web", "CTRLPLANE_REPLICA", "1", "PORT", "1"));
+    Process stranger = lookalike.start();
+    fixture.track(stranger.pid());
+
+    ProcessProvider second = fixture.provider();
+
+    RunningInstance adopted = await(second.status("web"));
+    assertEquals(pids, adopted.replicas().stream().map(Replica::pid).toList());
+    assertEquals(running.endpoints(), adopted.endpoints());
+    assertTrue(Files.exists(unrecorded.resolve(ReplicaFile.NAME)), "recorded once found");
+    assertEquals(pids, fixture.pids(await(second.start(WEB))), "kept on start: nothing started twice");
+    assertTrue(stranger.isAlive(), "a process that only looks like the replica is not adopted or stopped");
+    await(second.stop("web"));
+    pids.forEach(pid -> assertFalse(isAlive(pid)));
+    assertTrue(stranger.isAlive());
+    stranger.destroyForcibly();
+  }
+
   /** Runs {@link ControlPlaneMain} in a JVM of its own, lets it start replicas, then kills it with SIGKILL. */
   private List<Long> runAndKillControlPlane(int replicas) {
     try (ChildJvm controlPlane = ChildJvm.start("the stand-in control plane", ControlPlaneMain.class.getName(),
