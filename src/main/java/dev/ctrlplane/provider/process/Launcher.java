@@ -21,8 +21,12 @@ final class Launcher {
   static final String STDOUT = "stdout.log";
   static final String STDERR = "stderr.log";
   private static final String SETSID = "/usr/bin/setsid";
-  /** The environment starts empty (the control plane's own env holds its secrets); the spec may override PATH. */
-  private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+  /**
+   * The base environment of every replica, Docker's defaults: never the control plane's own environment (it holds
+   * the JWT secret and the store's password). The instance's env may override these; HOME is the replica's dir.
+   */
+  private static final String BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String BASE_LANG = "C.UTF-8";
   private static final File DEV_NULL = new File("/dev/null");
   private static final int TAIL_BYTES = 4096;
   private static final int MAX_LINE = 300;
@@ -53,7 +57,7 @@ final class Launcher {
         .redirectInput(Redirect.from(DEV_NULL))
         .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
         .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
-    fillEnvironment(builder.environment(), spec, index, port);
+    fillEnvironment(builder.environment(), spec, dir, index, port);
     Process process = builder.start();
     long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
     return ReplicaProcess.spawned(process, startTicks, context);
@@ -80,9 +84,12 @@ final class Launcher {
     }
   }
 
-  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, int index, int port) {
+  /** The base (PATH, HOME, LANG), then the instance's env, then what the provider sets, which nothing overrides. */
+  private void fillEnvironment(Map<String, String> env, InstanceSpec spec, Path replicaDir, int index, int port) {
     env.clear();
-    env.put("PATH", DEFAULT_PATH);
+    env.put("PATH", BASE_PATH);
+    env.put("HOME", replicaDir.toAbsolutePath().toString());
+    env.put("LANG", BASE_LANG);
     env.putAll(spec.env());
     env.put("PORT", Integer.toString(port));
     env.put("HOST", host);
