@@ -230,15 +230,7 @@ class InstanceGroupCommitTest {
       }
       double writes = metric("ctrlplane_group_commit_size_count", CREATE) - writesBefore;
       double creates = metric("ctrlplane_group_commit_size_sum", CREATE) - createsBefore;
-      List<Integer> sizes = new ArrayList<>(Collections.nCopies(blockers.size(), 1));
-      double rest = creates - blockers.size();
-      if (writes == blockers.size() + 1) {
-        sizes.add((int) rest);
-      } else {
-        sizes.add(-1); // not one group: the assertion on the sizes fails with the figures below
-        sizes.add((int) writes);
-        sizes.add((int) creates);
-      }
+      List<Integer> sizes = groupSizes(blockers.size(), (int) writes, (int) creates);
       return new HeldBurst(responses, sizes, (int) writes);
     } finally {
       pool.shutdownNow();
@@ -251,6 +243,20 @@ class InstanceGroupCommitTest {
     } catch (Exception e) {
       return e.toString();
     }
+  }
+
+  /**
+   * The blockers' groups (one each), then the rest when it was one group; when it was not, {@code -1} and the raw
+   * figures, so that an assertion on the sizes fails showing them.
+   */
+  private static List<Integer> groupSizes(int blockers, int writes, int creates) {
+    List<Integer> sizes = new ArrayList<>(Collections.nCopies(blockers, 1));
+    if (writes == blockers + 1) {
+      sizes.add(creates - blockers);
+    } else {
+      sizes.addAll(List.of(-1, writes, creates));
+    }
+    return sizes;
   }
 
   /** Backends of the node's database waiting for a lock: the creates stuck behind the test's tenant locks. */
