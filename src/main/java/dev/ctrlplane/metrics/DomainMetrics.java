@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class DomainMetrics {
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainMetrics.class);
+
   private final Map<InstanceState, AtomicLong> instances = new EnumMap<>(InstanceState.class);
   private final InstanceStore store;
 
