@@ -24,8 +24,12 @@ final class Launcher {
   static final String STDOUT = "stdout.log";
   static final String STDERR = "stderr.log";
   private static final String SETSID = "/usr/bin/setsid";
-  /** The environment starts empty (the control plane's own env holds its secrets); the spec may override PATH. */
-  private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+  /**
+   * The base environment of every replica, Docker's defaults: never the control plane's own environment (it holds
+   * the JWT secret and the store's password). The instance's env may override these; HOME is the replica's dir.
+   */
+  private static final String BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String BASE_LANG = "C.UTF-8";
   private static final File DEV_NULL = new File("/dev/null");
   private static final int TAIL_BYTES = 4096;
   private static final int MAX_LINE = 300;
@@ -62,7 +66,7 @@ final class Launcher {
         .redirectInput(Redirect.from(DEV_NULL))
         .redirectOutput(Redirect.appendTo(dir.resolve(STDOUT).toFile()))
         .redirectError(Redirect.appendTo(dir.resolve(STDERR).toFile()));
-    fillEnvironment(builder.environment(), spec, set, secrets.env(), secretsDir, index, port);
+    fillEnvironment(builder.environment(), spec, set, secrets.env(), secretsDir, dir, index, port);
     Process process = builder.start();
     long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(0L);
     return ReplicaProcess.spawned(process, startTicks, context);
@@ -89,10 +93,16 @@ final class Launcher {
     }
   }
 
+  /**
+   * The base (PATH, HOME, LANG), then the release's env, then the env secrets over it, then what the provider sets,
+   * which nothing overrides.
+   */
   private void fillEnvironment(Map<String, String> env, InstanceSpec spec, ReplicaSet set,
-      Map<String, String> secretEnv, Path secretsDir, int index, int port) {
+      Map<String, String> secretEnv, Path secretsDir, Path replicaDir, int index, int port) {
     env.clear();
-    env.put("PATH", DEFAULT_PATH);
+    env.put("PATH", BASE_PATH);
+    env.put("HOME", replicaDir.toAbsolutePath().toString());
+    env.put("LANG", BASE_LANG);
     env.putAll(set.env());
     env.putAll(secretEnv); // an env secret wins over the env entry of the same name
     env.put("PORT", Integer.toString(port));

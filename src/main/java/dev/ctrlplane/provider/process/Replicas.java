@@ -159,33 +159,41 @@ final class Replicas {
         : removeAll(toSpawn).compose(v -> Future.failedFuture(ar.cause())));
   }
 
-  /** Spawns the slot's process with the instance's secrets as they are stored now, decrypted just for this spawn. */
+  /**
+   * Spawns the slot's process with the instance's secrets as they are stored now, decrypted just for this spawn, and
+   * writes its pid file in the same blocking task, right after the spawn, so that a control plane killed at any
+   * moment leaves as few unrecorded replicas as can be (the next one finds those too, {@link UnrecordedReplicas}).
+   */
   private Future<ReplicaSlot> spawn(ProcessInstance instance, ReplicaSlot slot, InstanceSpec spec, ReplicaSet set,
       Path executable) {
     cancelBackoff(slot);
     slot.state(ReplicaState.STARTING);
+    int restarts = slot.restarts();
     return secrets.materialFor(spec.instanceId(), spec.tenantId())
         .recover(failure -> Future.failedFuture(new ProviderException("replica " + slot.index() + " not started: "
             + failure.getMessage())))
         .compose(material -> vertx.executeBlocking(() -> {
+          ReplicaProcess process;
           try {
             slot.port(slot.port() == 0 ? ports.allocate() : ports.renew(slot.port()));
             instance.markOnDisk();
-            return launcher.spawn(spec, set, material, executable, slot.index(), slot.port());
+            process = launcher.spawn(spec, set, material, executable, slot.index(), slot.port());
           } finally {
             material.wipe();
           }
+          try {
+            new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(), restarts,
+                set.image(), set.releaseId()).write(launcher.replicaDir(instance.id(), slot.index()));
+          } catch (RuntimeException unrecorded) {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly); // never leave one unknown
+            throw unrecorded;
+          }
+          return process;
         }, false))
-        .compose(process -> {
+        .map(process -> {
           slot.attach(process, ReplicaState.STARTING);
-          ReplicaFile file = new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(),
-              slot.restarts(), set.image(), set.releaseId());
-          return vertx.<Void>executeBlocking(() -> {
-            file.write(launcher.replicaDir(instance.id(), slot.index()));
-            return null;
-          }, false);
-        })
-        .map(slot);
+          return slot;
+        });
   }
 
   private Future<List<ReplicaSlot>> awaitAllUp(ProcessInstance instance, ReplicaPlan plan, List<ReplicaSlot> spawned) {
