@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""The demo image's server: GET / says hello, GET /healthz says ok. Usage: server.py VERSION"""
+"""The demo image's server. Usage: server.py VERSION
+
+GET /                    says hello (image, version, $GREETING, replica)
+GET /healthz             says ok
+GET /env/NAME            the value of environment variable NAME (404 when unset): shows env and env secrets
+GET /secret-file/PATH    the file PATH under $CTRLPLANE_SECRETS_DIR (404 when absent): shows file secrets
+"""
 import json
 import os
 import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 VERSION = sys.argv[1] if len(sys.argv) > 1 else "dev"
 
@@ -20,8 +27,18 @@ class Handler(BaseHTTPRequestHandler):
             }))
         elif self.path == "/healthz":
             self.reply(200, "text/plain", "ok")
+        elif self.path.startswith("/env/"):
+            self.reply_text(os.environ.get(unquote(self.path[len("/env/"):])))
+        elif self.path.startswith("/secret-file/"):
+            self.reply_text(read_secret_file(unquote(self.path[len("/secret-file/"):])))
         else:
             self.reply(404, "text/plain", "not found")
+
+    def reply_text(self, value):
+        if value is None:
+            self.reply(404, "text/plain", "not found")
+        else:
+            self.reply(200, "text/plain; charset=utf-8", value)
 
     def reply(self, status, content_type, body):
         data = body.encode()
@@ -33,6 +50,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         print(f"{self.address_string()} {fmt % args}", flush=True)
+
+
+def read_secret_file(relative):
+    """The file's text, or None when it is absent or not under $CTRLPLANE_SECRETS_DIR."""
+    base = os.environ.get("CTRLPLANE_SECRETS_DIR")
+    if not base:
+        return None
+    base = os.path.realpath(base)
+    path = os.path.realpath(os.path.join(base, relative))
+    if not path.startswith(base + os.sep) or not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def main():

@@ -17,6 +17,7 @@ import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
 import dev.ctrlplane.provider.process.ProcessProvider;
 import dev.ctrlplane.provider.process.ProcessProviderConfig;
+import dev.ctrlplane.secrets.SecretsFeature;
 import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
 import dev.ctrlplane.store.Transactions;
@@ -61,8 +62,8 @@ public final class ControlPlane {
   }
 
   /**
-   * Starts a node on the PostgreSQL at {@code storeUrl} with the given (resolved) configuration: the JWT secret must
-   * be set, the store running.
+   * Starts a node on the PostgreSQL at {@code storeUrl} with the given (resolved) configuration: the JWT secret and
+   * the secrets key must be set, the store running.
    */
   public static Future<ControlPlane> start(CtrlplaneConfig config, String storeUrl) {
     return createVertx(config).compose(vertx -> wire(vertx, config, storeUrl)
@@ -90,7 +91,8 @@ public final class ControlPlane {
     InstancesFeature instances = new InstancesFeature(node);
     List<Feature> features = List.of(
         instances,
-        new AdminFeature(node, instances.service()));
+        new AdminFeature(node, instances.service()),
+        new SecretsFeature(node));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))
@@ -115,7 +117,7 @@ public final class ControlPlane {
     }
     Providers providers = new Providers(config.provider().defaultName(), enabled);
     return new NodeServices(vertx, config, pool, transactions, new Tenancy(config.tenancy()), providers,
-        new RefusalRecorder(transactions));
+        new RefusalRecorder(transactions), config.secrets().keyRing());
   }
 
   private static Future<Void> deployInOrder(Vertx vertx, List<Feature> features) {

@@ -26,7 +26,7 @@ public final class AdminFeature implements Feature {
     this.tenants = new TenantService(new TenantStore(node.pool()), node.transactions(), node.tenancy(),
         node.config().tenancy(), instances);
     this.audit = new AuditQueries(node.pool());
-    this.stats = new AdminStats(node.vertx(), node.pool(), node.providers());
+    this.stats = new AdminStats(node.vertx(), new AdminStore(node.pool()), node.providers());
   }
 
   @Override

@@ -7,31 +7,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code GET /v1/admin/stats} and {@code /providers}: counted from the store and asked of the providers now. */
 public final class AdminStats {
 
-  private static final String TENANTS = "SELECT status, count(*) AS n FROM tenants GROUP BY status";
-  private static final String INSTANCES = "SELECT state, count(*) AS n FROM instances GROUP BY state";
-  private static final String BY_PROVIDER = "SELECT provider_name, count(*) AS n FROM instances GROUP BY provider_name";
-
   private final Vertx vertx;
-  private final Pool pool;
+  private final AdminStore store;
   private final Providers providers;
 
-  public AdminStats(Vertx vertx, Pool pool, Providers providers) {
+  AdminStats(Vertx vertx, AdminStore store, Providers providers) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = store;
     this.providers = providers;
   }
 
   public Future<JsonObject> stats() {
-    Future<JsonObject> tenants = counts(TENANTS, "status");
-    Future<JsonObject> instances = counts(INSTANCES, "state");
+    Future<JsonObject> tenants = store.tenantsByStatus();
+    Future<JsonObject> instances = store.instancesByState();
     Future<JsonArray> providerList = providers();
     return Future.all(tenants, instances, providerList).map(all -> {
       JsonObject byStatus = tenants.result();
@@ -53,7 +47,7 @@ public final class AdminStats {
 
   /** Every provider: whether it can take work, what it can do, and how many instances use it (cluster-wide). */
   public Future<JsonArray> providers() {
-    Future<JsonObject> perProvider = counts(BY_PROVIDER, "provider_name");
+    Future<JsonObject> perProvider = store.instancesByProvider();
     List<Future<JsonObject>> reports = new ArrayList<>();
     for (Provider provider : providers.all()) {
       reports.add(provider.health().recover(f -> Future.succeededFuture(
@@ -65,16 +59,6 @@ public final class AdminStats {
       JsonArray list = new JsonArray();
       reports.forEach(r -> list.add(r.result().put("instances", perProvider.result().getLong(r.result().getString("name"), 0L))));
       return list;
-    });
-  }
-
-  private Future<JsonObject> counts(String sql, String key) {
-    return pool.query(sql).execute().map(rows -> {
-      JsonObject counts = new JsonObject();
-      for (Row row : rows) {
-        counts.put(row.getString(key), row.getLong("n"));
-      }
-      return counts;
     });
   }
 

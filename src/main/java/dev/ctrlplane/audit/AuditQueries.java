@@ -12,13 +12,19 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Reading the audit log: filtered pages for operators, and verification of a chain's hashes. */
+/**
+ * The audit log's reads (its appends are {@link AuditLog}'s): filtered pages for operators, verification of a
+ * chain's hashes, and the tenant that owns a resource a refusal is recorded for.
+ */
 public final class AuditQueries {
 
   private static final int VERIFY_BATCH = 1000;
@@ -27,10 +33,29 @@ public final class AuditQueries {
   private static final String CHAIN_OF_SYSTEM =
       "SELECT * FROM audit_log WHERE tenant_id IS NULL AND seq > $1 ORDER BY seq LIMIT $2";
 
+  /** The tenant that owns a resource, per kind of resource with such an owner. */
+  private static final Map<String, String> OWNER_OF = Map.of(
+      "instance", "SELECT tenant_id FROM instances WHERE id = $1",
+      "secret", "SELECT tenant_id FROM instances WHERE id = $1"); // a secret's path id is its instance's
+
   private final Pool pool;
 
   public AuditQueries(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * The tenant owning {@code resource} {@code id}, read in the caller's transaction; empty for a kind of resource
+   * without an owner, or one that does not exist.
+   */
+  static Future<Optional<String>> ownerTenant(SqlClient sql, String resource, String id) {
+    String query = OWNER_OF.get(resource);
+    if (query == null || id == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return sql.preparedQuery(query).execute(Tuple.of(id)).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.ofNullable(rows.iterator().next().getString("tenant_id")));
   }
 
   /** {@code GET /v1/admin/audit}: every filter of SPEC §10, newest first. */

@@ -12,8 +12,6 @@ import dev.ctrlplane.tenant.TenantService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class RefusalRecorder implements BusDispatcher.RefusalListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(RefusalRecorder.class);
-
-  /** How to find the tenant that owns a resource an operator was refused on, per resource with such an owner. */
-  private static final Map<String, String> OWNER_OF = Map.of(
-      "instance", "SELECT tenant_id FROM instances WHERE id = $1");
 
   private final Transactions transactions;
 
@@ -69,11 +63,6 @@ public final class RefusalRecorder implements BusDispatcher.RefusalListener {
     }
     Object named = Envelope.body(call).getValue("tenant_id");
     String fallback = named instanceof String tenant ? tenant : call.principal().tenantId();
-    String ownerQuery = OWNER_OF.get(resource);
-    if (ownerQuery == null || id == null) {
-      return Future.succeededFuture(fallback);
-    }
-    return sql.preparedQuery(ownerQuery).execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? fallback : rows.iterator().next().getString("tenant_id"));
+    return AuditQueries.ownerTenant(sql, resource, id).map(owner -> owner.orElse(fallback));
   }
 }

@@ -26,7 +26,15 @@ public final class BusClient {
   }
 
   public Future<Object> request(String address, Call call, Duration wait) {
-    DeliveryOptions options = call.deliveryOptions().setSendTimeout(wait.toMillis());
+    return send(address, call, call.deliveryOptions().setSendTimeout(wait.toMillis()));
+  }
+
+  /** A request to this node's consumer only (see {@link BusDispatcher#registerLocal}). */
+  public Future<Object> requestLocal(String address, Call call) {
+    return send(address, call, call.deliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true));
+  }
+
+  private Future<Object> send(String address, Call call, DeliveryOptions options) {
     JsonObject body = call.body() == null ? new JsonObject() : call.body();
     return vertx.eventBus().request(address, body, options).map(reply -> reply.body());
   }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer behind every feature address. It always replies: the handler's result as the reply body, or
  * {@code fail(httpStatus, {"code","message"})} for any failure, so a requester never waits out its timeout.
- * Mutating actions name the resource they touch, so that refused attempts can be audited in one place.
+ * Mutating actions name the resource they touch, so that refused attempts can be audited in one place, and their
+ * calls are marked as mutations ({@link Call#asMutation}), so that their changes cannot commit unaudited.
  */
 public final class BusDispatcher {
 
@@ -58,10 +59,24 @@ public final class BusDispatcher {
 
   /** Registers the dispatcher on each address; completes when every consumer is registered cluster-wide. */
   public Future<List<MessageConsumer<JsonObject>>> register(Vertx vertx, String... addresses) {
+    return register(vertx, false, addresses);
+  }
+
+  /**
+   * Registers the dispatcher on each address for this node only: requests sent with {@code localOnly} from this
+   * node reach it, and no other node's do. For commands whose body must not travel between nodes (a secret's value).
+   */
+  public Future<List<MessageConsumer<JsonObject>>> registerLocal(Vertx vertx, String... addresses) {
+    return register(vertx, true, addresses);
+  }
+
+  private Future<List<MessageConsumer<JsonObject>>> register(Vertx vertx, boolean local, String... addresses) {
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     List<Future<Void>> ready = new ArrayList<>();
     for (String address : addresses) {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, this::handle);
+      MessageConsumer<JsonObject> consumer = local
+          ? vertx.eventBus().localConsumer(address, this::handle)
+          : vertx.eventBus().consumer(address, this::handle);
       consumers.add(consumer);
       ready.add(consumer.completion());
     }
@@ -75,15 +90,16 @@ public final class BusDispatcher {
       fail(message, call, null, ApiException.invalid("unknown action '" + call.action() + "'"));
       return;
     }
+    Call run = route.resource() == null ? call : call.asMutation();
     Future<?> result;
     try {
-      result = route.operation().apply(call);
+      result = route.operation().apply(run);
     } catch (RuntimeException thrown) {
       result = Future.failedFuture(thrown);
     }
     result.onComplete(
         message::reply,
-        failure -> fail(message, call, route.resource(), failure));
+        failure -> fail(message, run, route.resource(), failure));
   }
 
   private void fail(Message<JsonObject> message, Call call, String resource, Throwable failure) {

@@ -10,9 +10,17 @@ import java.util.stream.Collectors;
 
 /**
  * One command on the bus, as the feature verticle sees it: the action, who asked, the request id, and the JSON body.
- * The principal and request travel as headers so the body stays the feature's own payload.
+ * The principal and request travel as headers so the body stays the feature's own payload. {@code mutating} is set
+ * by the dispatcher that runs the call, for an action it knows as a mutation (never sent on the wire): such a call's
+ * unit of work must write its audit entry to commit ({@code store/Transactions}).
  */
-public record Call(String action, Principal principal, String requestId, String clientIp, JsonObject body) {
+public record Call(String action, Principal principal, String requestId, String clientIp, JsonObject body,
+    boolean mutating) {
+
+  /** A call that is not (yet) known as a mutation. */
+  public Call(String action, Principal principal, String requestId, String clientIp, JsonObject body) {
+    this(action, principal, requestId, clientIp, body, false);
+  }
 
   public static final String ACTION = "action";
   public static final String REQUEST_ID = "request-id";
@@ -47,7 +55,12 @@ public record Call(String action, Principal principal, String requestId, String 
   }
 
   public Call withAction(String newAction, JsonObject newBody) {
-    return new Call(newAction, principal, requestId, clientIp, newBody);
+    return new Call(newAction, principal, requestId, clientIp, newBody, mutating);
+  }
+
+  /** This call, known as a mutation: its unit of work commits only with its audit entry. */
+  public Call asMutation() {
+    return new Call(action, principal, requestId, clientIp, body, true);
   }
 
   private static void putIfPresent(DeliveryOptions options, String name, String value) {

@@ -4,10 +4,11 @@ import dev.ctrlplane.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: serve, token, migrate, version. Configuration errors print one line and exit 2. */
+/** The command line: serve, token, migrate, secrets rotate, version. Configuration errors print one line and exit 2. */
 @Command(name = "ctrlplane", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
     description = "An event-driven control plane for SaaS instances.",
-    subcommands = {ServeCommand.class, TokenCommand.class, MigrateCommand.class, VersionCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, MigrateCommand.class, SecretsCommand.class,
+        VersionCommand.class})
 public final class Cli {
 
   private Cli() {}

@@ -3,6 +3,7 @@ package dev.ctrlplane.cli;
 import ch.qos.logback.classic.Level;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.config.JwtSecrets;
+import dev.ctrlplane.config.SecretsKeyFile;
 import dev.ctrlplane.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,9 +22,23 @@ final class ConfigOptions {
 
   /** The validated configuration with the JWT secret resolved; the log level applied. */
   CtrlplaneConfig load() {
+    return JwtSecrets.resolve(validated());
+  }
+
+  /** {@link #load}, with the secrets key resolved too (first: a cluster without one stops before any file is made). */
+  CtrlplaneConfig loadForNode() {
+    return JwtSecrets.resolve(SecretsKeyFile.resolve(validated()));
+  }
+
+  /** The validated configuration with the secrets key resolved (and not the JWT secret): for secrets commands. */
+  CtrlplaneConfig loadForSecrets() {
+    return SecretsKeyFile.resolve(validated());
+  }
+
+  private CtrlplaneConfig validated() {
     CtrlplaneConfig config = CtrlplaneConfig.from(Settings.load(file, System.getenv(), overrides));
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.toLevel(config.logLevel()));
-    return JwtSecrets.resolve(config);
+    return config;
   }
 }

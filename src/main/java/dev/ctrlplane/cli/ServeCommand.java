@@ -17,7 +17,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CtrlplaneConfig config = options.load();
+    CtrlplaneConfig config = options.loadForNode();
     StoreServer store = StoreServer.open(config);
     ControlPlane node;
     try {

@@ -1,5 +1,6 @@
 package dev.ctrlplane.config;
 
+import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,6 +20,7 @@ public record CtrlplaneConfig(
     ProviderConfig provider,
     ClusterConfig cluster,
     TenancyConfig tenancy,
+    SecretsConfig secrets,
     String logLevel) {
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -39,11 +41,16 @@ public record CtrlplaneConfig(
         ProviderConfig.from(s),
         ClusterConfig.from(s),
         TenancyConfig.from(s),
+        SecretsConfig.from(s),
         logLevel);
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
-    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, logLevel);
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, logLevel);
+  }
+
+  public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, logLevel);
   }
 
   private static String nodeName(Settings s, int httpPort) {
@@ -155,6 +162,49 @@ public record CtrlplaneConfig(
           s.integer("cluster.port", 1, 65535),
           members,
           s.integer("cluster.bus_port", 0, 65535));
+    }
+  }
+
+  /**
+   * The master keys of secret values (base64 of 32 bytes each): {@code key} seals, {@code previousKeys} still open.
+   * An empty key is resolved at start-up ({@link SecretsKeyFile}). {@link #toString} never shows the keys.
+   */
+  public record SecretsConfig(String key, List<String> previousKeys) {
+    static SecretsConfig from(Settings s) {
+      String key = s.string("secrets.key");
+      if (!key.isEmpty()) {
+        check("secrets.key", key);
+      }
+      List<String> previous = s.list("secrets.previous_keys");
+      previous.forEach(old -> check("secrets.previous_keys", old));
+      return new SecretsConfig(key, previous);
+    }
+
+    private static void check(String name, String base64) {
+      try {
+        KeyRing.decode(base64);
+      } catch (IllegalArgumentException malformed) {
+        throw ConfigException.invalid(name, "<hidden>", malformed.getMessage()
+            + " (make one with: openssl rand -base64 32)");
+      }
+    }
+
+    public SecretsConfig withKey(String generated) {
+      return new SecretsConfig(generated, previousKeys);
+    }
+
+    /** The ring of these keys; the key must be resolved. */
+    public KeyRing keyRing() {
+      if (key.isEmpty()) {
+        throw new ConfigException("invalid configuration: secrets.key is not set");
+      }
+      return KeyRing.fromBase64(key, previousKeys);
+    }
+
+    @Override
+    public String toString() {
+      return "SecretsConfig[key=" + (key.isEmpty() ? "<unset>" : "<hidden>") + ", previous_keys=" + previousKeys.size()
+          + "]";
     }
   }
 

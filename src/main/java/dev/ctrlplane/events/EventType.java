@@ -26,6 +26,8 @@ public enum EventType {
   TENANT_SUSPENDED("tenant.suspended", "a tenant became read-only and its instances are being suspended"),
   TENANT_UNSUSPENDED("tenant.unsuspended", "a tenant is active again and its suspended instances resume"),
   TENANT_DELETED("tenant.deleted", "a tenant was deleted"),
+  SECRET_SET("secret.set", "a secret was created or got a new version; data is {key, type, version}, never the value"),
+  SECRET_DELETED("secret.deleted", "a secret was deleted; data is {key, type, version}"),
   QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
 
   /** Every event is also published here. */

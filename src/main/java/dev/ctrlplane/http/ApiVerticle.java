@@ -12,7 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 
 /**
- * The HTTP edge: request ids, body limit, bearer auth, the /v1 routes the features mount (each one bus request to a
+ * The HTTP edge: request ids, what is malformed before any route ({@link RequestSyntax}), body limit, bearer auth, the /v1 routes the features mount (each one bus request to a
  * feature), the operations endpoints, and the one failure handler that shapes every error.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -32,6 +32,8 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
+    router.route().handler(RequestSyntax::checkTarget);
+    router.route("/v1/*").handler(RequestSyntax::checkContent);
     mountOperations(router);
     JsonObject[] openApi = new JsonObject[1];
     router.get(OpenApi.PATH).handler(ctx -> Gateway.respond(ctx, 200, openApi[0]));
@@ -40,12 +42,14 @@ public final class ApiVerticle extends VerticleBase {
     settings.features().forEach(feature -> feature.mount(router, settings.gateway()));
     openApi[0] = OpenApi.document(router, settings.version());
     router.route().failureHandler(ErrorResponses::handle);
+    router.errorHandler(400, ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, AllowedMethods.of(router)::handle405);
     router.errorHandler(500, ErrorResponses::handle);
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
         .setIdleTimeout(120).setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(listening -> server = listening);
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(RequestSyntax::invalidRequest)
+        .listen().onSuccess(listening -> server = listening);
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -4,7 +4,6 @@ import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
-import dev.ctrlplane.bus.ErrorCode;
 import dev.ctrlplane.bus.IfMatch;
 import dev.ctrlplane.validation.Fields;
 import io.vertx.core.Future;
@@ -75,8 +74,8 @@ public final class Gateway {
   static JsonObject envelope(RoutingContext ctx) {
     JsonObject query = query(ctx.queryParams());
     JsonObject body = body(ctx);
-    Fields.requireNoNul(query, "");
-    Fields.requireNoNul(body, "");
+    Fields.requireStorable(query, "");
+    Fields.requireStorable(body, "");
     JsonObject envelope = new JsonObject().put(Envelope.QUERY, query);
     String id = ctx.pathParam("id");
     if (id != null) {
@@ -109,14 +108,8 @@ public final class Gateway {
     return query;
   }
 
+  /** The body as a JSON object; its media type was checked at the edge ({@link RequestSyntax#checkContent}). */
   private static JsonObject body(RoutingContext ctx) {
-    if (!hasContent(ctx)) {
-      return new JsonObject();
-    }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type != null && !type.toLowerCase().startsWith("application/json")) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json, not " + type);
-    }
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       return new JsonObject();
     }
@@ -130,13 +123,5 @@ public final class Gateway {
       throw ApiException.invalidField("body", "must be a JSON object");
     }
     return object;
-  }
-
-  /** The body handler does not buffer form bodies (multipart), so the headers decide whether content was sent. */
-  private static boolean hasContent(RoutingContext ctx) {
-    String length = ctx.request().getHeader("Content-Length");
-    return ctx.body() != null && ctx.body().length() > 0
-        || ctx.request().getHeader("Transfer-Encoding") != null
-        || length != null && !length.trim().equals("0");
   }
 }

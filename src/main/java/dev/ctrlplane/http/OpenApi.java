@@ -7,6 +7,8 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The OpenAPI 3 document of {@code /v1}, generated from the router's own routes so it cannot drift from what is
@@ -15,6 +17,7 @@ import java.util.TreeMap;
 final class OpenApi {
 
   static final String PATH = "/v1/openapi.json";
+  private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z_]+)}");
 
   static final Map<String, String> SUMMARIES = Map.ofEntries(
       Map.entry("POST /v1/instances", "Create an instance (201, state provisioning)"),
@@ -28,6 +31,9 @@ final class OpenApi {
       Map.entry("POST /v1/instances/{id}/scale", "Scale resources and replicas, quota-checked"),
       Map.entry("POST /v1/instances/{id}/suspend", "Suspend (202 suspending; ?wait= for 200)"),
       Map.entry("POST /v1/instances/{id}/unsuspend", "Unsuspend (202 starting; ?wait= for 200)"),
+      Map.entry("POST /v1/instances/{id}/secrets", "Set a secret (201 new key, 200 new version; never shown again)"),
+      Map.entry("GET /v1/instances/{id}/secrets", "List an instance's secrets (metadata only, never values)"),
+      Map.entry("DELETE /v1/instances/{id}/secrets/{key}", "Delete a secret (a file key's '/' as %2F)"),
       Map.entry("POST /v1/admin/tenants", "Create a tenant (operators)"),
       Map.entry("GET /v1/admin/tenants", "List tenants (?status=, cursor page)"),
       Map.entry("GET /v1/admin/tenants/{id}", "Get a tenant"),
@@ -75,9 +81,14 @@ final class OpenApi {
         .put("default", new JsonObject().put("description", "an error").put("content", new JsonObject()
             .put("application/json", new JsonObject().put("schema", ref("Error")))))
         .put("2XX", new JsonObject().put("description", "success")));
-    if (path.contains("{id}")) {
-      operation.put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("in", "path")
-          .put("required", true).put("schema", new JsonObject().put("type", "string"))));
+    JsonArray parameters = new JsonArray();
+    Matcher names = PATH_PARAMETER.matcher(path);
+    while (names.find()) {
+      parameters.add(new JsonObject().put("name", names.group(1)).put("in", "path")
+          .put("required", true).put("schema", new JsonObject().put("type", "string")));
+    }
+    if (!parameters.isEmpty()) {
+      operation.put("parameters", parameters);
     }
     return operation;
   }

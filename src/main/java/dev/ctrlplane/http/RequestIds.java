@@ -15,14 +15,31 @@ public final class RequestIds {
 
   public static void handle(RoutingContext ctx) {
     String sent = ctx.request().getHeader(HEADER);
-    String id = sent != null && SANE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
-    ctx.put(KEY, id);
-    ctx.response().putHeader(HEADER, id);
+    assign(ctx, sent != null && SANE.matcher(sent).matches() ? sent : fresh());
     ctx.next();
   }
 
   public static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
     return id == null ? "" : id;
+  }
+
+  /**
+   * The request's id, giving it a fresh one first if it has none: Vert.x Web refuses some requests (a target that
+   * is not a path, HTTP/1.1 without Host) before any handler runs, and their errors carry an id all the same.
+   */
+  static String ensure(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id != null ? id : assign(ctx, fresh());
+  }
+
+  static String fresh() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static String assign(RoutingContext ctx, String id) {
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    return id;
   }
 }

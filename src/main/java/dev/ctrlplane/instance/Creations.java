@@ -88,6 +88,7 @@ final class Creations implements GroupCommit.Writer<Creations.Request, Instance>
           recordCreated(units.get(i), draft);
         } catch (ApiException refused) {
           refusals.set(i, refused);
+          units.get(i).markRefused();
         }
       }
       return insert(units.get(0), admitted);

@@ -58,6 +58,7 @@ public final class InstanceStore {
   /** The whole-tenant filter's total: its first parameter is the tenant id. */
   private static final String TENANT_INSTANCES = "(SELECT used_instances FROM tenants WHERE id = $1)";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
+  private static final String BY_STATE = "SELECT state, count(*) AS n FROM instances GROUP BY state";
   private static final String OF_TENANT_IN_STATES =
       "SELECT " + Instance.COLUMNS + " FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
   private static final String SUSPENDED_WITH_TENANT = "SELECT " + Instance.COLUMNS + """
@@ -82,6 +83,15 @@ public final class InstanceStore {
         i.state().wire(), i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(),
         i.resources().diskMb(), i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(),
         endpointsJson(i.endpoints()), i.currentReleaseId(), Times.toOffset(i.createdAt())};
+  }
+
+  /** How many instances are in each state, cluster-wide (states without any are absent). */
+  public Future<Map<InstanceState, Long>> countByState() {
+    return pool.query(BY_STATE).execute().map(rows -> {
+      Map<InstanceState, Long> counts = new java.util.EnumMap<>(InstanceState.class);
+      rows.forEach(row -> InstanceState.of(row.getString("state")).ifPresent(s -> counts.put(s, row.getLong("n"))));
+      return counts;
+    });
   }
 
   public Future<Optional<Instance>> find(String id) {

@@ -62,7 +62,7 @@ public final class InstancesFeature implements Feature {
 
   @Override
   public Future<?> started() {
-    DomainMetrics.start(node.vertx(), node.pool(), METRICS_INTERVAL);
+    DomainMetrics.start(node.vertx(), store, METRICS_INTERVAL);
     return runtime.reconcileNode();
   }
 }

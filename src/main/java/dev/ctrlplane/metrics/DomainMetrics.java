@@ -1,12 +1,11 @@
 package dev.ctrlplane.metrics;
 
 import dev.ctrlplane.instance.InstanceState;
+import dev.ctrlplane.instance.InstanceStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.backends.BackendRegistries;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,22 +20,21 @@ import org.slf4j.LoggerFactory;
 public final class DomainMetrics {
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainMetrics.class);
-  private static final String BY_STATE = "SELECT state, count(*) AS n FROM instances GROUP BY state";
 
   private final Map<InstanceState, AtomicLong> instances = new EnumMap<>(InstanceState.class);
-  private final Pool pool;
+  private final InstanceStore store;
 
-  private DomainMetrics(Pool pool) {
-    this.pool = pool;
+  private DomainMetrics(InstanceStore store) {
+    this.store = store;
   }
 
   /** Registers the gauges (when metrics are enabled) and refreshes them every {@code interval}. */
-  public static void start(Vertx vertx, Pool pool, Duration interval) {
+  public static void start(Vertx vertx, InstanceStore store, Duration interval) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
       return;
     }
-    DomainMetrics metrics = new DomainMetrics(pool);
+    DomainMetrics metrics = new DomainMetrics(store);
     for (InstanceState state : InstanceState.values()) {
       AtomicLong value = new AtomicLong();
       metrics.instances.put(state, value);
@@ -48,11 +46,9 @@ public final class DomainMetrics {
   }
 
   private void refresh() {
-    pool.query(BY_STATE).execute().onSuccess(rows -> {
+    store.countByState().onSuccess(counts -> {
       instances.values().forEach(v -> v.set(0));
-      for (Row row : rows) {
-        InstanceState.of(row.getString("state")).ifPresent(s -> instances.get(s).set(row.getLong("n")));
-      }
+      counts.forEach((state, n) -> instances.get(state).set(n));
     }).onFailure(f -> LOG.debug("instance gauges not refreshed: {}", f.getMessage()));
   }
 }

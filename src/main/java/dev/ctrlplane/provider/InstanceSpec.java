@@ -7,6 +7,7 @@ import java.util.Optional;
 /**
  * Everything a provider needs to run one instance: its resources per replica, its ports, and the replica sets it
  * should run now (one per release; two while a deployment is under way).
+ * Plain configuration only: secrets come from the {@link SecretSource} at each replica start.
  */
 public record InstanceSpec(
     String instanceId,

@@ -69,4 +69,10 @@ public interface Provider {
 
   /** Registers the listener told about failures found by supervision, outside any call. */
   void setListener(ProviderListener listener);
+
+  /**
+   * Installs where the provider gets an instance's decrypted secrets before each replica start. A provider that
+   * starts nothing ignores it.
+   */
+  default void setSecretSource(SecretSource source) {}
 }

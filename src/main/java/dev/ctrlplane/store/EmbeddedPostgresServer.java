@@ -94,6 +94,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The URL of a PostgreSQL already running on {@code dataDir} (a serving node's), read from its
+   * {@code postmaster.pid} (line 4 is the port); empty when none runs there.
+   */
+  public static Optional<String> runningUrl(Path dataDir) {
+    try {
+      if (leftoverPostmaster(dataDir).isEmpty()) {
+        return Optional.empty();
+      }
+      List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+      if (lines.size() < 4 || !lines.get(3).trim().matches("\\d{1,5}")) {
+        return Optional.empty();
+      }
+      return Optional.of("postgresql://postgres:postgres@127.0.0.1:" + lines.get(3).trim() + "/postgres");
+    } catch (IOException unreadable) {
+      return Optional.empty();
+    }
+  }
+
   private static Optional<ProcessHandle> leftoverPostmaster(Path dataDir) throws IOException {
     Path pidFile = dataDir.resolve("postmaster.pid");
     if (!Files.isRegularFile(pidFile)) {

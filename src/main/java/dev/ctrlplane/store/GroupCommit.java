@@ -2,6 +2,7 @@ package dev.ctrlplane.store;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,7 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -30,13 +34,18 @@ import java.util.function.Function;
  * other's locks, and the requests of one key are written in the order they arrived. Callers on other contexts are
  * answered back on theirs.
  *
- * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction) and
- * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one).
+ * <p>On {@code /metrics}: {@code ctrlplane_group_commit_size{writes}} (requests per transaction),
+ * {@code ctrlplane_group_commit_fallbacks_total{writes}} (groups written again one by one) and
+ * {@code ctrlplane_group_commit_waiting{writes}} (requests waiting in the lane for a group to take them; like the
+ * other two, one figure per JVM, which is one node in production).
  *
  * @param <T> what a request carries
  * @param <R> what it is answered with
  */
 public final class GroupCommit<T, R> {
+
+  /** Requests waiting in a lane, per kind of write: meters are per JVM (the registry is), so the count is too. */
+  private static final Map<String, AtomicInteger> WAITING = new ConcurrentHashMap<>();
 
   /** One request of a group, and the promise of its answer. */
   public record Member<T, R>(T request, Promise<R> answer) {}
@@ -63,6 +72,7 @@ public final class GroupCommit<T, R> {
   private final Writer<T, R> writer;
   private final DistributionSummary sizes;
   private final Counter fallbacks;
+  private final AtomicInteger waitingCount;
   private final AtomicReference<Lane> lane = new AtomicReference<>();
 
   /**
@@ -81,6 +91,11 @@ public final class GroupCommit<T, R> {
     this.fallbacks = registry == null ? null : Counter.builder("ctrlplane.group.commit.fallbacks")
         .description("groups that failed as a whole and were written again one by one").tag("writes", name)
         .register(registry);
+    this.waitingCount = WAITING.computeIfAbsent(name, n -> new AtomicInteger());
+    if (registry != null) {
+      Gauge.builder("ctrlplane.group.commit.waiting", waitingCount, AtomicInteger::get).strongReference(true)
+          .description("requests waiting in the lane for a group").tag("writes", name).register(registry);
+    }
   }
 
   public Future<R> submit(T request) {
@@ -180,6 +195,7 @@ public final class GroupCommit<T, R> {
 
     void add(Member<T, R> member) {
       waiting.add(member);
+      waitingCount.incrementAndGet();
       writeWhatCan();
     }
 
@@ -209,6 +225,7 @@ public final class GroupCommit<T, R> {
         if (held.isEmpty() || !held.contains(keyOf.apply(member.request()))) {
           group.add(member);
           oldestFirst.remove();
+          waitingCount.decrementAndGet();
         }
       }
       return group;

@@ -26,6 +26,20 @@ public final class StoreServer implements AutoCloseable {
     return new StoreServer(server.url(), server);
   }
 
+  /**
+   * Like {@link #open}, but joins the embedded PostgreSQL a serving node already runs on {@code <data.dir>/pg}
+   * instead of starting one (which would first stop it): for commands that run beside a serving node.
+   */
+  public static StoreServer attach(CtrlplaneConfig config) {
+    if (config.store().embedded()) {
+      var running = EmbeddedPostgresServer.runningUrl(config.dataDir().resolve("pg"));
+      if (running.isPresent()) {
+        return new StoreServer(running.get(), null);
+      }
+    }
+    return open(config);
+  }
+
   public String url() {
     return url;
   }

@@ -11,7 +11,10 @@ import java.util.function.Function;
 
 /**
  * Runs units of work: the change, its events (outbox) and its audit entry commit together; the events are published
- * on the bus after the commit, never before, so a subscriber never sees a change that was rolled back.
+ * on the bus after the commit, never before, so a subscriber never sees a change that was rolled back. A mutating
+ * call's unit of work ({@link Call#mutating}) that did not record exactly one audit entry does not commit: it fails
+ * as a bug (500 {@code internal}) and rolls back. The system's own writes (the runtime settling states) are not API
+ * calls and are exempt.
  */
 public final class Transactions {
 
@@ -53,11 +56,22 @@ public final class Transactions {
       Future<Transaction> begun = conn.begin();
       List<Tx> units = calls.stream().map(call -> new Tx(conn, call, node)).toList();
       group.set(units);
-      Future<T> done = attempt(work, units).compose(result -> Tx.flush(conn, units).map(result));
+      Future<T> done = attempt(work, units)
+          .compose(result -> audited(units).compose(checked -> Tx.flush(conn, units)).map(result));
       return begun.compose(transaction -> done.transform(outcome -> outcome.succeeded()
           ? transaction.commit().map(outcome.result())
           : transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(outcome.cause()))));
     }).onSuccess(committed -> group.get().forEach(unit -> publisher.publish(unit.events())));
+  }
+
+  /** A mutating call commits only with its audit entry; a unit of work that forgot it fails here, rolled back. */
+  private static Future<Void> audited(List<Tx> units) {
+    try {
+      units.forEach(Tx::requireAudited);
+      return Future.succeededFuture();
+    } catch (IllegalStateException unaudited) {
+      return Future.failedFuture(unaudited);
+    }
   }
 
   private static <T> Future<T> attempt(Function<List<Tx>, Future<T>> work, List<Tx> units) {

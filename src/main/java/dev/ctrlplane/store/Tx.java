@@ -24,6 +24,7 @@ public final class Tx {
   private final String node;
   private final List<Event> events = new ArrayList<>();
   private final List<AuditEntry> audits = new ArrayList<>();
+  private boolean refused;
 
   Tx(SqlConnection sql, Call call, String node) {
     this.sql = sql;
@@ -56,8 +57,27 @@ public final class Tx {
     audits.add(entry);
   }
 
+  /**
+   * Says that this call's change was refused inside a group commit (its quota, its tenant suspended): it changes
+   * nothing here and writes no entry in this transaction; the dispatcher audits the refusal in one of its own.
+   */
+  public void markRefused() {
+    refused = true;
+  }
+
   List<Event> events() {
     return events;
+  }
+
+  /**
+   * Fails, as a bug, when this unit belongs to a mutating call that has not recorded exactly one audit entry (and
+   * was not refused): such a change must not commit (SPEC §10, every mutating call is audited).
+   */
+  void requireAudited() {
+    if (call.mutating() && !refused && audits.size() != 1) {
+      throw new IllegalStateException("mutating call '" + call.action() + "' (request " + call.requestId()
+          + ") recorded " + audits.size() + " audit entries instead of one; its change is rolled back");
+    }
   }
 
   /**

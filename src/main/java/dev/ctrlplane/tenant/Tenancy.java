@@ -4,33 +4,22 @@ import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.config.CtrlplaneConfig.TenancyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The tenancy rules every tenant-scoped write goes through, inside its transaction: the tenant must exist and be
- * active, and growth must fit its quota. Locking the tenant row orders concurrent writers: {@code FOR NO KEY UPDATE}
- * for calls that grow usage (so 20 parallel creates against a quota of 5 leave exactly 5), {@code FOR SHARE} for the
- * rest (so a suspension cannot interleave with them). Usage is read from the tenant row itself: triggers on
- * {@code instances} keep its counters in the transaction of each change (migration V002), and a row locked after a
- * wait is returned as the writer before us committed it.
+ * active, and growth must fit its quota (the row locks are {@link TenantStore}'s). Locking the tenant row orders
+ * concurrent writers: {@code FOR NO KEY UPDATE} for calls that grow usage (so 20 parallel creates against a quota of
+ * 5 leave exactly 5), {@code FOR SHARE} for the rest (so a suspension cannot interleave with them). Usage is read
+ * from the tenant row itself: triggers on {@code instances} and {@code secrets} keep its counters in the transaction
+ * of each change (migrations V002, V005), and a row locked after a wait is returned as the writer before us committed
+ * it.
  */
 public final class Tenancy {
-
-  private static final String LOCK_SHARED = "SELECT id, status, plan, quota FROM tenants WHERE id = $1 FOR SHARE";
-  private static final String LOCK_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
-      FROM tenants WHERE id = $1 FOR NO KEY UPDATE""";
-  /** Row locks are taken in the order the rows are returned: id order, the same in every group, so no deadlock. */
-  private static final String LOCK_ALL_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb
-      FROM tenants WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE""";
-  private static final String USAGE = "SELECT used_instances, used_cpu_millis, used_memory_mb FROM tenants WHERE id = $1";
 
   /**
    * A tenant as a transaction holding its lock sees it: whether it may change, its quota and what it uses now.
@@ -55,12 +44,12 @@ public final class Tenancy {
 
   /** Locks the tenant for a write that does not grow usage; 400 if unknown, 403 if suspended. */
   public Future<Quota> requireActive(SqlClient sql, String tenantId) {
-    return sql.preparedQuery(LOCK_SHARED).execute(Tuple.of(tenantId)).map(rows -> quotaOf(activeRow(rows, tenantId)));
+    return TenantStore.lockShared(sql, tenantId).map(found -> quotaOf(active(found, tenantId)));
   }
 
   /** Locks the tenant for a write that may grow usage, to be checked later in the same transaction. */
   public Future<Quota> lockForGrowth(SqlClient sql, String tenantId) {
-    return sql.preparedQuery(LOCK_FOR_GROWTH).execute(Tuple.of(tenantId)).map(rows -> quotaOf(activeRow(rows, tenantId)));
+    return TenantStore.lockForGrowth(sql, tenantId).map(found -> quotaOf(active(found, tenantId)));
   }
 
   /**
@@ -68,8 +57,8 @@ public final class Tenancy {
    * {@code delta} keeps it within quota; fails with {@link QuotaExceededException} otherwise.
    */
   public Future<Void> requireRoomFor(SqlClient sql, String tenantId, Usage delta) {
-    return sql.preparedQuery(LOCK_FOR_GROWTH).execute(Tuple.of(tenantId)).map(rows -> {
-      standingOf(existingRow(rows, tenantId)).admit(delta);
+    return TenantStore.lockForGrowth(sql, tenantId).map(found -> {
+      standingOf(found.orElseThrow(() -> unknown(tenantId))).admit(delta);
       return null;
     });
   }
@@ -80,9 +69,9 @@ public final class Tenancy {
    */
   public Future<Map<String, Standing>> lockAllForGrowth(SqlClient sql, Collection<String> tenantIds) {
     String[] ids = tenantIds.stream().distinct().toArray(String[]::new);
-    return sql.preparedQuery(LOCK_ALL_FOR_GROWTH).execute(Tuple.of(ids)).map(rows -> {
+    return TenantStore.lockAllForGrowth(sql, ids).map(locked -> {
       Map<String, Standing> standings = new HashMap<>();
-      rows.forEach(row -> standings.put(row.getString("id"), standingOf(row)));
+      locked.forEach(tenant -> standings.put(tenant.id(), standingOf(tenant)));
       return standings;
     });
   }
@@ -93,8 +82,7 @@ public final class Tenancy {
   }
 
   public Future<Usage> usage(SqlClient sql, String tenantId) {
-    return sql.preparedQuery(USAGE).execute(Tuple.of(tenantId))
-        .map(rows -> rows.size() == 0 ? new Usage(0, 0, 0, 0, 0) : usageOf(rows.iterator().next()));
+    return TenantStore.usage(sql, tenantId).map(found -> found.orElse(new Usage(0, 0, 0, 0, 0)));
   }
 
   /** The tenant's own quota, or its plan's default. */
@@ -102,17 +90,10 @@ public final class Tenancy {
     return ownQuota == null ? config.quotaOf(plan) : Quota.fromJson(ownQuota);
   }
 
-  private static Row activeRow(RowSet<Row> rows, String tenantId) {
-    Row row = existingRow(rows, tenantId);
-    requireActive(tenantId, row.getString("status"));
-    return row;
-  }
-
-  private static Row existingRow(RowSet<Row> rows, String tenantId) {
-    if (rows.size() == 0) {
-      throw unknown(tenantId);
-    }
-    return rows.iterator().next();
+  private static TenantStore.Locked active(Optional<TenantStore.Locked> found, String tenantId) {
+    TenantStore.Locked tenant = found.orElseThrow(() -> unknown(tenantId));
+    requireActive(tenantId, tenant.status());
+    return tenant;
   }
 
   private static void requireActive(String tenantId, String status) {
@@ -121,16 +102,12 @@ public final class Tenancy {
     }
   }
 
-  private Standing standingOf(Row row) {
-    return new Standing(row.getString("id"), row.getString("status"), quotaOf(row), usageOf(row));
+  private Standing standingOf(TenantStore.Locked tenant) {
+    return new Standing(tenant.id(), tenant.status(), quotaOf(tenant), tenant.used());
   }
 
-  private Quota quotaOf(Row row) {
-    return effectiveQuota(row.getString("plan"), (JsonObject) row.getValue("quota"));
-  }
-
-  private static Usage usageOf(Row row) {
-    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"), 0, 0);
+  private Quota quotaOf(TenantStore.Locked tenant) {
+    return effectiveQuota(tenant.plan(), tenant.ownQuota());
   }
 
   static void check(String tenantId, Quota quota, Usage used, Usage delta) {

@@ -7,15 +7,25 @@ import dev.ctrlplane.store.PageRequest;
 import dev.ctrlplane.store.Paging;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** All SQL about tenants. Updates are compare-and-set on {@code version}. */
+/**
+ * All SQL about tenants. Updates are compare-and-set on {@code version}. The row locks {@link Tenancy} takes inside
+ * a write's transaction are here too, each returning the tenant as the lock holder sees it.
+ */
 public final class TenantStore {
+
+  /** A tenant whose row the caller's transaction has locked: what the tenancy rules read. */
+  record Locked(String id, String status, String plan, JsonObject ownQuota, Usage used) {}
 
   private static final String INSERT = """
       INSERT INTO tenants (id, name, slug, plan, status, quota, metadata, version, created_at, updated_at)
@@ -29,6 +39,16 @@ public final class TenantStore {
       RETURNING *""";
   private static final String DELETE = "DELETE FROM tenants WHERE id = $1";
   private static final String HAS_INSTANCES = "SELECT count(*) AS n FROM instances WHERE tenant_id = $1";
+  private static final String LOCK_SHARED = "SELECT id, status, plan, quota FROM tenants WHERE id = $1 FOR SHARE";
+  private static final String LOCK_FOR_GROWTH = """
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
+      FROM tenants WHERE id = $1 FOR NO KEY UPDATE""";
+  /** Row locks are taken in the order the rows are returned: id order, the same in every group, so no deadlock. */
+  private static final String LOCK_ALL_FOR_GROWTH = """
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
+      FROM tenants WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE""";
+  private static final String USAGE =
+      "SELECT used_instances, used_cpu_millis, used_memory_mb, used_secrets FROM tenants WHERE id = $1";
 
   private final Pool pool;
 
@@ -72,6 +92,50 @@ public final class TenantStore {
   public Future<Page<Tenant>> list(String status, PageRequest page) {
     Filter filter = new Filter().andIf(status != null, "status = ?", status);
     return Paging.page(pool, "*", "tenants", filter, page, Tenant::fromRow, t -> new Cursor(t.createdAt(), t.id()));
+  }
+
+  /** Locks the tenant's row {@code FOR SHARE} (usage not read); empty when there is no such tenant. */
+  static Future<Optional<Locked>> lockShared(SqlClient sql, String id) {
+    return sql.preparedQuery(LOCK_SHARED).execute(Tuple.of(id))
+        .map(rows -> firstLocked(rows, row -> new Usage(0, 0, 0, 0, 0)));
+  }
+
+  /** Locks the tenant's row {@code FOR NO KEY UPDATE} and reads its usage counters; empty when there is none. */
+  static Future<Optional<Locked>> lockForGrowth(SqlClient sql, String id) {
+    return sql.preparedQuery(LOCK_FOR_GROWTH).execute(Tuple.of(id)).map(rows -> firstLocked(rows, TenantStore::usageOf));
+  }
+
+  /** {@link #lockForGrowth} for several tenants, in id order; tenants that do not exist are absent. */
+  static Future<List<Locked>> lockAllForGrowth(SqlClient sql, String[] ids) {
+    return sql.preparedQuery(LOCK_ALL_FOR_GROWTH).execute(Tuple.of(ids)).map(rows -> {
+      List<Locked> locked = new ArrayList<>();
+      rows.forEach(row -> locked.add(lockedOf(row, usageOf(row))));
+      return locked;
+    });
+  }
+
+  /** The tenant's usage counters, without a lock; empty when there is no such tenant. */
+  static Future<Optional<Usage>> usage(SqlClient sql, String id) {
+    return sql.preparedQuery(USAGE).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(usageOf(rows.iterator().next())));
+  }
+
+  private static Optional<Locked> firstLocked(RowSet<Row> rows, Function<Row, Usage> usage) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row row = rows.iterator().next();
+    return Optional.of(lockedOf(row, usage.apply(row)));
+  }
+
+  private static Locked lockedOf(Row row, Usage used) {
+    return new Locked(row.getString("id"), row.getString("status"), row.getString("plan"),
+        (JsonObject) row.getValue("quota"), used);
+  }
+
+  private static Usage usageOf(Row row) {
+    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"), 0,
+        row.getLong("used_secrets"));
   }
 
   private static Optional<Tenant> first(RowSet<Row> rows) {

@@ -117,25 +117,45 @@ public final class Fields {
   }
 
   /**
-   * Refuses U+0000 anywhere in a request's values or keys, naming where ({@code metadata.note}, {@code ports[0]}):
-   * PostgreSQL's text and jsonb cannot hold it, so it could never be stored.
+   * Refuses, anywhere in a request's values or keys, what could not be stored as sent, naming where
+   * ({@code metadata.note}, {@code ports[0]}): U+0000 and unpaired UTF-16 surrogates (a JSON escape like
+   * {@code "\\ud800"}), which PostgreSQL's text and jsonb cannot hold and which would otherwise be stored changed, and
+   * numbers too large for a double ({@code 1e400}), which would be stored as something else.
    */
-  public static void requireNoNul(Object value, String path) {
-    if (value instanceof String text && text.indexOf('\0') >= 0) {
-      throw ApiException.invalidField(path, "must not contain the NUL character (U+0000)");
-    }
-    if (value instanceof JsonObject object) {
+  public static void requireStorable(Object value, String path) {
+    if (value instanceof String text) {
+      requireStorableText(text, path, "");
+    } else if (value instanceof Double number && !Double.isFinite(number)
+        || value instanceof Float single && !Float.isFinite(single)) {
+      throw ApiException.invalidField(path, "number out of range");
+    } else if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        // a top-level name with a NUL is no known field, so it is ignored like any unknown one; nested keys are kept
-        if (!path.isEmpty() && entry.getKey().indexOf('\0') >= 0) {
-          throw ApiException.invalidField(path, "keys must not contain the NUL character (U+0000)");
+        // a top-level name that cannot be stored is no known field, so it is ignored like any unknown one
+        if (!path.isEmpty()) {
+          requireStorableText(entry.getKey(), path, "keys ");
         }
-        requireNoNul(entry.getValue(), path.isEmpty() ? entry.getKey() : path + "." + entry.getKey());
+        requireStorable(entry.getValue(), path.isEmpty() ? entry.getKey() : path + "." + entry.getKey());
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        requireStorable(array.getValue(i), path + "[" + i + "]");
       }
     }
-    if (value instanceof JsonArray array) {
-      for (int i = 0; i < array.size(); i++) {
-        requireNoNul(array.getValue(i), path + "[" + i + "]");
+  }
+
+  private static void requireStorableText(String text, String path, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        throw ApiException.invalidField(path, what + "must not contain the NUL character (U+0000)");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1));
+        if (!paired) {
+          throw ApiException.invalidField(path, what + "must be valid Unicode (an unpaired surrogate escape)");
+        }
+        i++;
       }
     }
   }

@@ -13,6 +13,7 @@ import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.NodeExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
@@ -171,6 +172,49 @@ class AuditLogTest {
     JsonObject created = ofTenant.get(ofTenant.size() - 3);
     assertEquals(new JsonObject().put("name", "web").put("image", "hello:1.0").put("provider_name", "noop"),
         created.getJsonObject("details"));
+  }
+
+  /** The success entry of every lifecycle action and of a tenant's PATCH, each with what it did in its details. */
+  @Test
+  void everyLifecycleActionAndATenantUpdateWriteTheirSuccessEntry() {
+    Script s = new Script();
+    String t = Fixtures.tenant(node.node());
+    String bob = "bob-" + UUID.randomUUID();
+    Api user = node.api(node.token(t, bob));
+    Function<Api.Response, String> tenantRef = r -> t;
+    String id = Fixtures.stoppedNoop(user, "lifecycle");
+    Function<Api.Response, String> instanceRef = r -> id;
+
+    s.audited(user, u -> u.post("/v1/instances/" + id + "/start?wait=20s").expect(200),
+        "instance", "start", "success", bob, tenantRef, instanceRef);
+    s.audited(user, u -> u.post("/v1/instances/" + id + "/restart?wait=20s").expect(200),
+        "instance", "restart", "success", bob, tenantRef, instanceRef);
+    s.audited(user, u -> u.post("/v1/instances/" + id + "/scale?wait=20s", new JsonObject().put("resources",
+        new JsonObject().put("replicas", 3).put("memory_mb", 512))).expect(200),
+        "instance", "scale", "success", bob, tenantRef, instanceRef);
+    s.audited(user, u -> u.post("/v1/instances/" + id + "/suspend?wait=20s", new JsonObject().put("reason", "night"))
+        .expect(200), "instance", "suspend", "success", bob, tenantRef, instanceRef);
+    s.audited(user, u -> u.post("/v1/instances/" + id + "/unsuspend?wait=20s").expect(200),
+        "instance", "unsuspend", "success", bob, tenantRef, instanceRef);
+    s.audited(node.admin(), a -> a.patch("/v1/admin/tenants/" + t, new JsonObject().put("name", "Renamed")
+        .put("metadata", new JsonObject().put("tier", "gold"))).expect(200),
+        "tenant", "update", "success", "operator", tenantRef, tenantRef);
+
+    List<JsonObject> entries = allPages(node.admin(), "/v1/admin/audit?tenant_id=" + t, 100).stream()
+        .filter(e -> e.getString("request_id") != null && e.getString("request_id").startsWith(s.prefix)).toList();
+    assertEquals(s.expectedNewestFirst(), entries.stream().map(Expected::of).toList());
+    List<JsonObject> details = entries.stream().map(e -> e.getJsonObject("details")).toList();
+    assertEquals(new JsonObject().put("fields", new JsonArray().add("metadata").add("name")), details.get(0));
+    assertEquals(new JsonObject().put("state", "starting"), details.get(1), "unsuspend");
+    assertEquals(new JsonObject().put("state", "suspending").put("reason", "night"), details.get(2), "suspend");
+    JsonObject scaled = details.get(3);
+    assertEquals("scaling", scaled.getString("state"));
+    assertEquals(3, scaled.getJsonObject("resources").getInteger("replicas"), scaled::encode);
+    assertEquals(512, scaled.getJsonObject("resources").getInteger("memory_mb"), scaled::encode);
+    assertEquals(new JsonObject().put("state", "restarting"), details.get(4), "restart");
+    assertEquals(new JsonObject().put("state", "starting"), details.get(5), "start");
+    JsonObject chain = node.admin().get("/v1/admin/audit/verify?tenant_id=" + t).expect(200).json();
+    assertTrue(chain.getBoolean("valid"), chain::encode);
   }
 
   @Test

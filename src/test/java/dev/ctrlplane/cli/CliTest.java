@@ -3,11 +3,9 @@ package dev.ctrlplane.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ctrlplane.support.CliRun;
 import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.TestNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,13 +47,13 @@ class CliTest {
 
   @Test
   void mistakesAreOneLineAndExitNonZero() {
-    Result bad = run("token", "--set", "http.port=abc", "--admin", "--sub", "ops");
+    CliRun.Result bad = run("token", "--set", "http.port=abc", "--admin", "--sub", "ops");
     assertEquals(2, bad.exit());
     assertEquals("ctrlplane: invalid configuration: http.port = 'abc': expected an integer in 0..65535", bad.err().trim());
-    Result noTenant = run("token", "--sub", "alice");
+    CliRun.Result noTenant = run("token", "--sub", "alice");
     assertEquals(2, noTenant.exit());
     assertTrue(noTenant.err().contains("--tenant is required"), noTenant.err());
-    Result ttl = run("token", "--admin", "--sub", "ops", "--ttl", "forever");
+    CliRun.Result ttl = run("token", "--admin", "--sub", "ops", "--ttl", "forever");
     assertEquals(2, ttl.exit());
     assertTrue(ttl.err().contains("--ttl"), ttl.err());
   }
@@ -63,7 +61,7 @@ class CliTest {
   @Test
   void migrateAppliesTheSchemaOnceThenNothing() {
     String store = "store.url=" + dev.ctrlplane.support.TestDatabase.freshDatabase();
-    Result first = run("migrate", "--set", store);
+    CliRun.Result first = run("migrate", "--set", store);
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.out().startsWith("applied " + dev.ctrlplane.store.Migrations.latestVersion() + " migration(s)"),
         first.out());
@@ -75,21 +73,7 @@ class CliTest {
     assertTrue(run("version").out().startsWith("ctrlplane "));
   }
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int exit = Cli.run(args);
-      return new Result(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun.Result run(String... args) {
+    return CliRun.run(args);
   }
 }

@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ctrlplane.bus.Call;
+import dev.ctrlplane.bus.Envelope;
+import dev.ctrlplane.bus.Principal;
 import dev.ctrlplane.cluster.Replicas.Replica;
 import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.Poll;
 import dev.ctrlplane.support.TestCluster;
 import dev.ctrlplane.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,19 +31,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Two clustered nodes in one JVM on 127.0.0.1, sharing one PostgreSQL database: requests cross nodes on the bus,
  * events reach subscribers on every node, lifecycle calls act where the replicas run, and a node takes over the
- * instances of a node that is gone. Every request goes to node A's HTTP port. The take-over test stops node B, so it
- * runs last.
+ * instances of a node that is gone. HTTP requests go to node A's port. Where a test needs a command taken off the
+ * bus by a given node, it sends the command, as the edge would, to that node's own address
+ * ({@code ctrlplane.node.<name>}) from the other node's bus, instead of hoping the bus's balancing picks that node.
+ * The take-over test stops node B, so it runs last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
 
   private static final String A = "node-a";
   private static final String B = "node-b";
-  /** Creates tried to land one on a given node. The bus takes turns between the nodes, so two are usually enough. */
-  private static final int ATTEMPTS = 20;
-  /** Lifecycle calls tried to have one handled on node A; the bus takes turns here too. */
-  private static final int CALLS = 8;
-
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final Replicas REPLICAS = new Replicas();
 
@@ -48,13 +48,14 @@ class ClusterTest {
   static TestNode a;
   static TestNode b;
   static Api api;
+  static String tenant;
 
   @BeforeAll
   static void start() {
     cluster = TestCluster.start(A, B);
     a = cluster.node(A);
     b = cluster.node(B);
-    String tenant = Fixtures.tenant(a);
+    tenant = Fixtures.tenant(a);
     api = a.api(a.token(tenant, "alice"));
   }
 
@@ -80,13 +81,13 @@ class ClusterTest {
       assertEquals(true, ready.getValue("cluster"), ready::encode);
     }
 
-    Set<String> handledBy = new HashSet<>();
-    for (int i = 0; i < ATTEMPTS && !handledBy.contains(B); i++) {
-      // an instance's node is the node whose InstanceVerticle took the create off the bus
-      handledBy.add(api.post("/v1/instances", Fixtures.noopInstance(name("noop"))).expect(201).json().getString("node"));
-    }
-    assertTrue(handledBy.contains(B), "no create sent to " + A + " was handled on " + B + ": " + handledBy);
-    assertTrue(Set.of(A, B).containsAll(handledBy), handledBy::toString);
+    // sent on A's bus, taken off it by B's feature verticle: the command crosses the cluster as JSON and back
+    JsonObject created = command(a, B, "create", null, Fixtures.noopInstance(name("noop")));
+    assertEquals(B, created.getString("node"), created::encode);
+    // and A's HTTP edge answers for it: any node answers any request, from the one store
+    assertEquals(created.getString("id"), api.get("/v1/instances/" + created.getString("id")).expect(200).id());
+    String viaHttp = api.post("/v1/instances", Fixtures.noopInstance(name("noop"))).expect(201).json().getString("node");
+    assertTrue(Set.of(A, B).contains(viaHttp), viaHttp);
   }
 
   @Test
@@ -115,27 +116,31 @@ class ClusterTest {
     Replica first = REPLICAS.awaitRunning(b, id);
 
     try (EventRecorder changes = new EventRecorder(a, EventType.INSTANCE_STATE_CHANGED.address())) {
-      Replica current = first;
-      int calls = 0;
-      while (calls < CALLS && !handledOn(changes, id, A)) {
-        JsonObject stopped = api.post("/v1/instances/" + id + "/stop?wait=30s").expect(200).json();
-        assertEquals("stopped", stopped.getString("state"), stopped::encode);
-        assertEquals(B, stopped.getString("node"));
-        REPLICAS.awaitGone(current);
+      // taken off the bus on A: A commits "stopping", and sends the work to B, which runs the replicas
+      assertEquals("stopping", command(b, A, "stop", id, new JsonObject()).getString("state"));
+      assertEquals(B, api.awaitState(id, "stopped", 30).getString("node"));
+      REPLICAS.awaitGone(first);
+      // taken off the bus on B, the owner itself
+      assertEquals("starting", command(a, B, "start", id, new JsonObject()).getString("state"));
+      assertEquals(B, api.awaitState(id, "running", 30).getString("node"));
+      Replica second = REPLICAS.awaitRunning(b, id);
+      assertNotEquals(first.pid(), second.pid());
+      // and through A's HTTP edge, wherever the bus delivers it
+      JsonObject stopped = api.post("/v1/instances/" + id + "/stop?wait=30s").expect(200).json();
+      assertEquals("stopped", stopped.getString("state"), stopped::encode);
+      REPLICAS.awaitGone(second);
+      JsonObject started = api.post("/v1/instances/" + id + "/start?wait=30s").expect(200).json();
+      assertEquals("running", started.getString("state"), started::encode);
+      assertFalse(started.getJsonArray("endpoints").isEmpty(), started::encode);
+      assertNotEquals(second.pid(), REPLICAS.awaitRunning(b, id).pid());
 
-        JsonObject started = api.post("/v1/instances/" + id + "/start?wait=30s").expect(200).json();
-        assertEquals("running", started.getString("state"), started::encode);
-        assertEquals(B, started.getString("node"));
-        assertFalse(started.getJsonArray("endpoints").isEmpty(), started::encode);
-        current = REPLICAS.awaitRunning(b, id);
-        assertNotEquals(first.pid(), current.pid());
-        calls += 2;
-        awaitTransitions(changes, id, calls);
-      }
-      assertTrue(handledOn(changes, id, A), "none of " + calls + " lifecycle calls was handled on " + A);
+      awaitSettles(changes, id, 4);
+      List<JsonObject> transitions = changes.matching(e -> isFor(e, id) && isTransition(e));
+      assertEquals(4, transitions.size(), transitions::toString);
+      assertEquals(A, transitions.get(0).getString("node"), "the first stop was taken on A");
+      assertEquals(B, transitions.get(1).getString("node"), "the first start was taken on B");
       // wherever a call was taken off the bus, its work was done and settled by the owner
       List<JsonObject> settled = changes.matching(e -> isFor(e, id) && isSettling(e));
-      assertEquals(calls, settled.size(), settled::toString);
       settled.forEach(e -> assertEquals(B, e.getString("node"), e::encode));
       REPLICAS.assertNone(a, id);
     }
@@ -165,33 +170,38 @@ class ClusterTest {
     REPLICAS.awaitGone(onA);
   }
 
-  /** Creates hello:1.0 process instances through node A until one is owned by {@code node}; deletes the others. */
+  /** A hello:1.0 process instance created by {@code node}'s verticle (sent from the other node): it owns it. */
   private static String processInstanceOn(String node) {
-    List<String> elsewhere = new ArrayList<>();
+    TestNode from = node.equals(A) ? b : a;
+    JsonObject created = command(from, node, "create", null,
+        new JsonObject().put("name", name("hello")).put("image", "hello:1.0").put("provider_name", "process"));
+    assertEquals(node, created.getString("node"), created::encode);
+    return created.getString("id");
+  }
+
+  /**
+   * Sends an instance command, as the HTTP edge builds it (the envelope, the caller's principal as headers), on
+   * {@code from}'s bus to node {@code to}'s own address; the reply, or an assertion error naming the failure.
+   */
+  private static JsonObject command(TestNode from, String to, String action, String id, JsonObject body) {
+    JsonObject envelope = new JsonObject().put(Envelope.QUERY, new JsonObject()).put(Envelope.BODY, body);
+    if (id != null) {
+      envelope.put(Envelope.ID, id);
+    }
+    Call call = new Call(action, new Principal("alice", tenant, Set.of()), "cluster-" + NAMES.incrementAndGet(),
+        "127.0.0.1", envelope);
     try {
-      for (int i = 0; i < ATTEMPTS; i++) {
-        JsonObject created = api.post("/v1/instances",
-            new JsonObject().put("name", name("hello")).put("image", "hello:1.0").put("provider_name", "process"))
-            .expect(201).json();
-        if (node.equals(created.getString("node"))) {
-          return created.getString("id");
-        }
-        elsewhere.add(created.getString("id"));
-      }
-      throw new AssertionError("none of " + ATTEMPTS + " creates landed on " + node);
-    } finally {
-      elsewhere.forEach(id -> api.delete("/v1/instances/" + id + "?wait=30s").expect(204));
+      return (JsonObject) Futures.await(from.plane().vertx().eventBus()
+          .request(InstanceRuntime.nodeAddress(to), envelope, call.deliveryOptions().setSendTimeout(30_000)), 40)
+          .body();
+    } catch (RuntimeException failed) {
+      throw new AssertionError(action + " sent to " + to + " failed: " + failed.getMessage(), failed);
     }
   }
 
-  /** Whether a lifecycle call on the instance was taken off the bus on {@code node}: that node stamps the transition. */
-  private static boolean handledOn(EventRecorder changes, String id, String node) {
-    return !changes.matching(e -> isFor(e, id) && isTransition(e) && node.equals(e.getString("node"))).isEmpty();
-  }
-
-  private static void awaitTransitions(EventRecorder changes, String id, int count) {
-    Poll.until(() -> changes.matching(e -> isFor(e, id) && isTransition(e)).size() == count, 10,
-        () -> count + " transitions of " + id + " expected: " + changes);
+  private static void awaitSettles(EventRecorder changes, String id, int count) {
+    Poll.until(() -> changes.matching(e -> isFor(e, id) && isSettling(e)).size() == count, 10,
+        () -> count + " settles of " + id + " expected: " + changes);
   }
 
   private static boolean isFor(JsonObject event, String id) {

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
+import dev.ctrlplane.support.ErrorLog;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EdgeTest {
 
   @RegisterExtension
+  @Order(0)
+  static final ErrorLog errors = new ErrorLog();
+
+  @RegisterExtension
+  @Order(1)
   static final NodeExtension node = new NodeExtension();
   static Api api;
   static String id;
@@ -29,6 +37,12 @@ class EdgeTest {
   static void aRunningInstance() {
     api = node.tenantApi();
     id = Fixtures.runningNoop(api, "Edge");
+  }
+
+  /** Every refusal here is the client's: none of them is logged at ERROR. */
+  @AfterAll
+  static void nothingWasLoggedAtError() {
+    errors.assertNone();
   }
 
   @Test

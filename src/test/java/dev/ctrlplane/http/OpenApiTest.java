@@ -34,7 +34,7 @@ class OpenApiTest {
     int operations = 0;
     for (String path : paths.fieldNames()) {
       for (String method : paths.getJsonObject(path).fieldNames()) {
-        String concrete = path.replace("{id}", "inst_00000000000000000000000000");
+        String concrete = path.replace("{id}", "inst_00000000000000000000000000").replace("{key}", "KEY");
         Api.Response response = api.send(method.toUpperCase(), concrete, method.equals("get") || method.equals("delete") ? null : "{}");
         assertNotEquals(405, response.status(), method + " " + path + " -> " + response.body());
         assertFalse(response.status() == 404 && response.body().contains("no such route"),

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class InstanceConcurrencyTest {
     go.countDown();
     Map<String, Integer> outcomes = new TreeMap<>();
     for (Future<Api.Response> response : sent) {
-      Api.Response r = response.get();
+      Api.Response r = response.get(60, TimeUnit.SECONDS);
       String key = r.status() < 400 ? String.valueOf(r.status()) : r.status() + " " + r.expectError(r.status(),
           r.json().getString("code")).json().getString("code");
       outcomes.merge(key, 1, Integer::sum);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ctrlplane.support.ChildJvm;
 import dev.ctrlplane.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,20 +25,22 @@ class EmbeddedPostgresServerTest {
   @Test
   void durableKeepsDataAndStopsAPostmasterLeftByAKilledRun() throws Exception {
     Path data = dir.resolve("pg");
-    Process crashing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), EmbeddedPgMain.class.getName(), data.toString())
-        .redirectErrorStream(true).start();
-    String firstUrl = readyLine(crashing);
-    long leftover = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-    try (Connection conn = DriverManager.getConnection(TestDatabase.jdbc(firstUrl));
-         Statement sql = conn.createStatement()) {
-      assertEquals("on", single(sql, "SHOW fsync"));
-      assertEquals("on", single(sql, "SHOW synchronous_commit"));
-      assertEquals("off", single(sql, "SHOW wal_init_zero")); // no commit stalls behind a zero-filled WAL file
-      sql.execute("CREATE TABLE kept (v TEXT)");
-      sql.execute("INSERT INTO kept VALUES ('acknowledged')");
+    long leftover;
+    try (ChildJvm crashing = ChildJvm.start("the embedded PostgreSQL JVM", EmbeddedPgMain.class.getName(),
+        List.of(data.toString()), null)) {
+      String firstUrl = crashing.awaitLine(line -> line.startsWith("ready "), 120, "ready and its URL")
+          .substring("ready ".length());
+      leftover = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+      try (Connection conn = DriverManager.getConnection(TestDatabase.jdbc(firstUrl));
+           Statement sql = conn.createStatement()) {
+        assertEquals("on", single(sql, "SHOW fsync"));
+        assertEquals("on", single(sql, "SHOW synchronous_commit"));
+        assertEquals("off", single(sql, "SHOW wal_init_zero")); // no commit stalls behind a zero-filled WAL file
+        sql.execute("CREATE TABLE kept (v TEXT)");
+        sql.execute("INSERT INTO kept VALUES ('acknowledged')");
+      }
+      crashing.kill(); // SIGKILL: no shutdown hook, no close()
     }
-    crashing.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no close()
     assertTrue(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false));
 
     EmbeddedPostgresServer second = EmbeddedPostgresServer.start(data, 0);
@@ -48,16 +51,6 @@ class EmbeddedPostgresServerTest {
       second.close();
     }
     assertFalse(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "the leftover was stopped");
-  }
-
-  private static String readyLine(Process process) throws java.io.IOException {
-    var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
-    for (String line = out.readLine(); line != null; line = out.readLine()) {
-      if (line.startsWith("ready ")) {
-        return line.substring("ready ".length());
-      }
-    }
-    throw new AssertionError("the embedded PostgreSQL JVM exited before it was ready");
   }
 
   private static String single(Statement sql, String query) throws Exception {

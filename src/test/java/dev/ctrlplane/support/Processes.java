@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +40,12 @@ public final class Processes {
 
   /** The safety net after a test: SIGKILL whatever still runs for the instance. */
   public static void kill(String instanceId) {
-    of(instanceId).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    of(instanceId).forEach(Processes::kill);
+  }
+
+  /** SIGKILL to one process (a crashed replica, say); nothing to wait for, the signal is sent at once. */
+  public static void kill(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }
 
   /**
@@ -53,7 +59,11 @@ public final class Processes {
 
   private static void signalKill(String target) {
     try {
-      new ProcessBuilder("kill", "-KILL", "--", target).start().waitFor();
+      Process kill = new ProcessBuilder("kill", "-KILL", "--", target).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+        throw new AssertionError("timed out after 10s: kill -KILL -- " + target + " to return");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

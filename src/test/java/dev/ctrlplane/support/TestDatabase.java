@@ -46,14 +46,18 @@ public final class TestDatabase {
     return serverUrl;
   }
 
-  /** {@code postgresql://user:pass@host:port/db} as a JDBC URL, for test set-up only. */
+  /**
+   * {@code postgresql://user:pass@host:port/db} as a JDBC URL, for test set-up only; connecting and every statement
+   * have a deadline (seconds), so a server that stops answering fails the test instead of hanging it.
+   */
   public static String jdbc(String url) {
     String rest = url.substring(url.indexOf("://") + 3);
     String credentials = rest.contains("@") ? rest.substring(0, rest.indexOf('@')) : "";
     String hostAndDb = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;
     String user = credentials.contains(":") ? credentials.substring(0, credentials.indexOf(':')) : credentials;
     String password = credentials.contains(":") ? credentials.substring(credentials.indexOf(':') + 1) : "";
-    return "jdbc:postgresql://" + hostAndDb + "?user=" + user + "&password=" + password;
+    return "jdbc:postgresql://" + hostAndDb + "?user=" + user + "&password=" + password
+        + "&connectTimeout=10&socketTimeout=120";
   }
 
   private static String startEmbedded() {

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestNode implements AutoCloseable {
 
   public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+  /** The master key of secret values every test node gets unless a test sets {@code secrets.key}. */
+  public static final String SECRETS_KEY = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private final ControlPlane plane;
@@ -60,6 +62,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("http.host", "127.0.0.1");
     settings.put("data.dir", dataDir.toString());
     settings.put("auth.jwt.secret", SECRET);
+    settings.put("secrets.key", SECRETS_KEY);
     settings.put("provider.noop.enabled", "true");
     settings.put("provider.process.stop_grace", "3s");
     settings.put("provider.process.start_timeout", "15s");

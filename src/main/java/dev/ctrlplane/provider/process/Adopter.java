@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -55,9 +56,14 @@ final class Adopter {
         found.instanceId(), found.index(), found.file().releaseId(), found.file().pid(), found.file().port());
   }
 
+  /**
+   * Every instance dir, and the replicas alive in it: those named by a pid file, and those a killed control plane
+   * had started but not yet recorded ({@link UnrecordedReplicas}) in a slot without a live pid file.
+   */
   private static Scan scan(Path runDir) throws IOException {
     List<String> ids = new ArrayList<>();
     List<Found> alive = new ArrayList<>();
+    List<UnrecordedReplicas.Slot> unrecorded = new ArrayList<>();
     for (Path instanceDir : children(runDir)) {
       String id = instanceDir.getFileName().toString();
       if (!ImageResolver.isSafe(id)) {
@@ -65,17 +71,35 @@ final class Adopter {
       }
       ids.add(id);
       for (Path replicaDir : children(instanceDir)) {
-        index(replicaDir).ifPresent(index -> ReplicaFile.read(replicaDir)
-            .ifPresent(file -> {
-              if (ProcStat.isRunning(file.pid(), file.startTicks())) {
-                alive.add(new Found(id, index, file));
-              } else {
-                ReplicaFile.delete(replicaDir);
-              }
-            }));
+        index(replicaDir).ifPresent(index -> {
+          Optional<ReplicaFile> file = ReplicaFile.read(replicaDir)
+              .filter(recorded -> ProcStat.isRunning(recorded.pid(), recorded.startTicks()));
+          if (file.isPresent()) {
+            alive.add(new Found(id, index, file.get()));
+          } else {
+            ReplicaFile.delete(replicaDir); // stale, if there was one
+            unrecorded.add(new UnrecordedReplicas.Slot(id, index, replicaDir));
+          }
+        });
       }
     }
+    Map<UnrecordedReplicas.Slot, ReplicaFile> found = UnrecordedReplicas.find(unrecorded);
+    found.forEach((slot, file) -> {
+      LOG.info("found replica {} of {} (pid {}) started without a pid file by a killed control plane",
+          slot.index(), slot.instanceId(), file.pid());
+      alive.add(new Found(slot.instanceId(), slot.index(), file));
+    });
+    unrecorded.stream().filter(slot -> !found.containsKey(slot))
+        .forEach(dead -> deleteSecretFiles(dead.dir())); // a dead replica's secrets stay on disk no longer
     return new Scan(ids, alive);
+  }
+
+  private static void deleteSecretFiles(Path replicaDir) {
+    try {
+      SecretFiles.delete(replicaDir);
+    } catch (IOException e) {
+      LOG.warn("cannot delete the secret files of the dead replica in {}: {}", replicaDir, e.getMessage());
+    }
   }
 
   private static Optional<Integer> index(Path replicaDir) {

@@ -6,6 +6,7 @@ import dev.ctrlplane.provider.ProviderException;
 import dev.ctrlplane.provider.ProviderHealth;
 import dev.ctrlplane.provider.ProviderListener;
 import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.provider.SecretSource;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,9 +20,10 @@ import java.util.function.Function;
 /**
  * The {@code process} provider, like Nomad's raw_exec: image {@code name:tag} is the executable
  * {@code <imagesDir>/<name>/<tag>/run}; each replica runs its release's image as a supervised process in a session of
- * its own, with its release's env plus {@code PORT}, {@code HOST}, {@code CTRLPLANE_INSTANCE_ID},
- * {@code CTRLPLANE_REPLICA} and {@code CTRLPLANE_RELEASE_ID} (which win over the env), and is ready once it accepts
- * connections on {@code PORT}. Replicas outlive the control plane; a
+ * its own, with its release's env, the instance's env secrets over it (from the {@link SecretSource}, asked at each
+ * spawn), and {@code PORT}, {@code HOST}, {@code CTRLPLANE_INSTANCE_ID}, {@code CTRLPLANE_REPLICA},
+ * {@code CTRLPLANE_RELEASE_ID} and {@code CTRLPLANE_SECRETS_DIR} (its file secrets' dir), which win over both; it is
+ * ready once it accepts connections on {@code PORT}. Replicas outlive the control plane; a
  * provider constructed over the same run dir adopts them (see {@link #ready()}). Futures complete on the caller's
  * context.
  */
@@ -156,6 +158,11 @@ public final class ProcessProvider implements Provider {
   @Override
   public void setListener(ProviderListener listener) {
     supervisor.listener(listener);
+  }
+
+  @Override
+  public void setSecretSource(SecretSource source) {
+    replicas.secretSource(source);
   }
 
   private Future<RunningInstance> converge(ProcessInstance instance, InstanceSpec spec) {

@@ -4,6 +4,7 @@ import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.ProviderException;
 import dev.ctrlplane.provider.ReplicaPlan;
 import dev.ctrlplane.provider.ReplicaSet;
+import dev.ctrlplane.provider.SecretSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ final class Replicas {
   private final Launcher launcher;
   private final Stopper stopper;
   private final Prober prober;
+  private volatile SecretSource secrets = SecretSource.NONE;
 
   Replicas(Vertx vertx, ImageResolver images, PortAllocator ports, Launcher launcher, Stopper stopper, Prober prober) {
     this.vertx = vertx;
@@ -35,6 +37,11 @@ final class Replicas {
     this.launcher = launcher;
     this.stopper = stopper;
     this.prober = prober;
+  }
+
+  /** Where each spawn gets the instance's decrypted secrets from. */
+  void secretSource(SecretSource source) {
+    this.secrets = source;
   }
 
   /**
@@ -89,7 +96,9 @@ final class Replicas {
     Future<Void> stopped = process == null ? Future.succeededFuture() : stopper.stop(process);
     return stopped
         .compose(v -> vertx.<Void>executeBlocking(() -> {
-          ReplicaFile.delete(launcher.replicaDir(slot.instance().id(), slot.index()));
+          Path replicaDir = launcher.replicaDir(slot.instance().id(), slot.index());
+          ReplicaFile.delete(replicaDir);
+          SecretFiles.delete(replicaDir);
           return null;
         }, false))
         .transform(ar -> {
@@ -150,25 +159,41 @@ final class Replicas {
         : removeAll(toSpawn).compose(v -> Future.failedFuture(ar.cause())));
   }
 
+  /**
+   * Spawns the slot's process with the instance's secrets as they are stored now, decrypted just for this spawn, and
+   * writes its pid file in the same blocking task, right after the spawn, so that a control plane killed at any
+   * moment leaves as few unrecorded replicas as can be (the next one finds those too, {@link UnrecordedReplicas}).
+   */
   private Future<ReplicaSlot> spawn(ProcessInstance instance, ReplicaSlot slot, InstanceSpec spec, ReplicaSet set,
       Path executable) {
     cancelBackoff(slot);
     slot.state(ReplicaState.STARTING);
-    return vertx.executeBlocking(() -> {
-          slot.port(slot.port() == 0 ? ports.allocate() : ports.renew(slot.port()));
-          instance.markOnDisk();
-          return launcher.spawn(spec, set, executable, slot.index(), slot.port());
-        }, false)
-        .compose(process -> {
+    int restarts = slot.restarts();
+    return secrets.materialFor(spec.instanceId(), spec.tenantId())
+        .recover(failure -> Future.failedFuture(new ProviderException("replica " + slot.index() + " not started: "
+            + failure.getMessage())))
+        .compose(material -> vertx.executeBlocking(() -> {
+          ReplicaProcess process;
+          try {
+            slot.port(slot.port() == 0 ? ports.allocate() : ports.renew(slot.port()));
+            instance.markOnDisk();
+            process = launcher.spawn(spec, set, material, executable, slot.index(), slot.port());
+          } finally {
+            material.wipe();
+          }
+          try {
+            new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(), restarts,
+                set.image(), set.releaseId()).write(launcher.replicaDir(instance.id(), slot.index()));
+          } catch (RuntimeException unrecorded) {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly); // never leave one unknown
+            throw unrecorded;
+          }
+          return process;
+        }, false))
+        .map(process -> {
           slot.attach(process, ReplicaState.STARTING);
-          ReplicaFile file = new ReplicaFile(process.pid(), process.startTicks(), slot.port(), process.startedAt(),
-              slot.restarts(), set.image(), set.releaseId());
-          return vertx.<Void>executeBlocking(() -> {
-            file.write(launcher.replicaDir(instance.id(), slot.index()));
-            return null;
-          }, false);
-        })
-        .map(slot);
+          return slot;
+        });
   }
 
   private Future<List<ReplicaSlot>> awaitAllUp(ProcessInstance instance, ReplicaPlan plan, List<ReplicaSlot> spawned) {

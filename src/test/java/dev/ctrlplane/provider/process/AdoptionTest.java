@@ -14,11 +14,11 @@ import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.ProviderListener;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.support.ChildJvm;
+import dev.ctrlplane.support.Processes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -98,7 +98,7 @@ class AdoptionTest {
         .getString("greeting"));
 
     // not our child: its exit is seen by polling, its exit code is unknown; the spec is known again, so it restarts
-    new ProcessBuilder("kill", "-KILL", Long.toString(pids.get(0))).start().waitFor();
+    Processes.kill(pids.get(0));
     until(() -> !changes.isEmpty(), "the restart is reported");
     Replica restarted = changes.get(0).replicas().get(0);
     fixture.pids(changes.get(0));
@@ -111,23 +111,45 @@ class AdoptionTest {
     assertFalse(isAlive(pids.get(1)));
   }
 
+  /**
+   * A control plane killed between starting a replica and writing its pid file: the next one finds the process by
+   * its environment and its stdout in this run dir, and adopts it; a process with the same environment whose stdout
+   * goes elsewhere (another node's replica, say) is left alone.
+   */
+  @Test
+  void adoptsAReplicaWhosePidFileWasNeverWrittenButNoOtherProcess() throws Exception {
+    ProcessProvider first = fixture.provider();
+    RunningInstance running = await(first.apply(WEB));
+    List<Long> pids = fixture.pids(running);
+    await(first.detach());
+    Path unrecorded = runDir.resolve("web").resolve("1");
+    Files.delete(unrecorded.resolve(ReplicaFile.NAME)); // as if the SIGKILL fell right after the spawn
+    ProcessBuilder lookalike = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    lookalike.environment().putAll(Map.of("CTRLPLANE_INSTANCE_ID", "web", "CTRLPLANE_REPLICA", "1", "PORT", "1"));
+    Process stranger = lookalike.start();
+    fixture.track(stranger.pid());
+
+    ProcessProvider second = fixture.provider();
+
+    RunningInstance adopted = await(second.status("web"));
+    assertEquals(pids, adopted.replicas().stream().map(Replica::pid).toList());
+    assertEquals(running.endpoints(), adopted.endpoints());
+    assertTrue(Files.exists(unrecorded.resolve(ReplicaFile.NAME)), "recorded once found");
+    assertEquals(pids, fixture.pids(await(second.apply(WEB))), "kept on start: nothing started twice");
+    assertTrue(stranger.isAlive(), "a process that only looks like the replica is not adopted or stopped");
+    await(second.stop("web"));
+    pids.forEach(pid -> assertFalse(isAlive(pid)));
+    assertTrue(stranger.isAlive());
+    stranger.destroyForcibly();
+  }
+
   /** Runs {@link ControlPlaneMain} in a JVM of its own, lets it start replicas, then kills it with SIGKILL. */
-  private List<Long> runAndKillControlPlane(int replicas) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process controlPlane = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ControlPlaneMain.class.getName(), runDir.toString(), Integer.toString(replicas))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(controlPlane.getInputStream()))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
-        // skip the log lines before it
-      }
-      assertTrue(line != null, "the control plane started its replicas");
-      controlPlane.destroyForcibly().waitFor();
-      return Arrays.stream(line.substring("READY ".length()).split(",")).map(Long::valueOf).toList();
-    } finally {
-      controlPlane.destroyForcibly();
+  private List<Long> runAndKillControlPlane(int replicas) {
+    try (ChildJvm controlPlane = ChildJvm.start("the stand-in control plane", ControlPlaneMain.class.getName(),
+        List.of(runDir.toString(), Integer.toString(replicas)), null)) {
+      String ready = controlPlane.awaitLine(line -> line.startsWith("READY "), 60, "READY and its replicas' pids");
+      controlPlane.kill();
+      return Arrays.stream(ready.substring("READY ".length()).split(",")).map(Long::valueOf).toList();
     }
   }
 
@@ -152,7 +174,7 @@ class AdoptionTest {
     List<RunningInstance> changes = new CopyOnWriteArrayList<>();
     second.setListener(changesTo(changes));
 
-    new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+    Processes.kill(pid);
 
     until(() -> !changes.isEmpty(), "the lost replica is reported");
     assertEquals(List.of(), changes.get(0).replicas());

@@ -51,6 +51,49 @@ class ProcessProviderTest {
     fixture.cleanUp();
   }
 
+  /**
+   * A replica starts with a small base environment, never the control plane's own: PATH (so a run script can call
+   * programs by name), HOME (its own dir), LANG, then the release's env over it, then PORT, HOST and the
+   * CTRLPLANE_ variables (instance, replica, release, secrets dir), which the env cannot override.
+   */
+  @Test
+  void aReplicaGetsTheBaseEnvironmentThenTheInstancesThenTheProvidersAndNothingElse() throws Exception {
+    // called by name: found only through the base PATH
+    image(testImages, "envdump", "1.0", """
+        #!/bin/sh
+        env -0 > "$HOME/env.dump"
+        exec python3 %s 1.0
+        """.formatted(IMAGES.resolve("hello").resolve("server.py").toAbsolutePath()));
+    ProcessProvider dumping = fixture.provider(fixture.config(testImages));
+    RunningInstance running = await(dumping.apply(spec("envy", "envdump:1.0", 1,
+        Map.of("GREETING", "hi", "LANG", "de_DE.UTF-8", "PORT", "1", "CTRLPLANE_REPLICA", "9"))));
+    fixture.pids(running);
+    Path home = runDir.resolve("envy").resolve("0");
+
+    Map<String, String> env = new java.util.TreeMap<>();
+    for (String entry : Files.readString(home.resolve("env.dump")).split("\0")) {
+      if (!entry.isEmpty()) {
+        env.put(entry.substring(0, entry.indexOf('=')), entry.substring(entry.indexOf('=') + 1));
+      }
+    }
+    env.remove("PWD"); // the shell's own, of its working directory (the image's)
+    assertEquals(Map.ofEntries(
+        Map.entry("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        Map.entry("HOME", home.toAbsolutePath().toString()),
+        Map.entry("LANG", "de_DE.UTF-8"),
+        Map.entry("GREETING", "hi"),
+        Map.entry("PORT", Integer.toString(running.replicas().get(0).port())),
+        Map.entry("HOST", "127.0.0.1"),
+        Map.entry("CTRLPLANE_INSTANCE_ID", "envy"),
+        Map.entry("CTRLPLANE_REPLICA", "0"),
+        Map.entry("CTRLPLANE_RELEASE_ID", "rel-envdump:1.0"),
+        Map.entry("CTRLPLANE_SECRETS_DIR", home.resolve("secrets").toAbsolutePath().toString())), env);
+    for (String own : System.getenv().keySet()) {
+      assertTrue(!env.containsKey(own) || Set.of("PATH", "HOME", "LANG").contains(own), own + " leaked");
+    }
+    await(dumping.stop("envy"));
+  }
+
   @Test
   void validateAcceptsAnImageAndRejectsMissingOnesAndTraversal() {
     await(provider.validate(spec("i1", "hello:1.0", 1, Map.of())));

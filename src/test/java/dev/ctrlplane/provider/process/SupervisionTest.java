@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.ctrlplane.provider.ProviderListener;
 import dev.ctrlplane.provider.RunningInstance;
+import dev.ctrlplane.support.Processes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -64,7 +65,7 @@ class SupervisionTest {
     RunningInstance before = await(provider.apply(spec("web", "hello:1.0", 1, Map.of("GREETING", "again"))));
     long pid = fixture.pids(before).get(0);
 
-    new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+    Processes.kill(pid);
 
     until(() -> !changes.isEmpty(), "the restart is reported");
     RunningInstance after = changes.get(0);

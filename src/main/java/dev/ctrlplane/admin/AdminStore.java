@@ -1,0 +1,46 @@
+package dev.ctrlplane.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+/** The SQL behind {@code /v1/admin/stats} and {@code /providers}: counts over the whole installation. */
+final class AdminStore {
+
+  private static final String TENANTS = "SELECT status AS k, count(*) AS n FROM tenants GROUP BY status";
+  private static final String INSTANCES = "SELECT state AS k, count(*) AS n FROM instances GROUP BY state";
+  private static final String BY_PROVIDER =
+      "SELECT provider_name AS k, count(*) AS n FROM instances GROUP BY provider_name";
+
+  private final Pool pool;
+
+  AdminStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Tenants by status, e.g. {@code {"active": 3}}. */
+  Future<JsonObject> tenantsByStatus() {
+    return counts(TENANTS);
+  }
+
+  /** Instances by state. */
+  Future<JsonObject> instancesByState() {
+    return counts(INSTANCES);
+  }
+
+  /** Instances by provider name. */
+  Future<JsonObject> instancesByProvider() {
+    return counts(BY_PROVIDER);
+  }
+
+  private Future<JsonObject> counts(String sql) {
+    return pool.query(sql).execute().map(rows -> {
+      JsonObject counts = new JsonObject();
+      for (Row row : rows) {
+        counts.put(row.getString("k"), row.getLong("n"));
+      }
+      return counts;
+    });
+  }
+}
