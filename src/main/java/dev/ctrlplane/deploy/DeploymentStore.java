@@ -30,8 +30,6 @@ public final class DeploymentStore {
   /** Deployments with work left whose instance this node runs: what a node picks up again at start-up. */
   private static final String UNFINISHED_ON_NODE = "SELECT d." + Deployment.COLUMNS.replace(", ", ", d.")
       + " FROM deployments d JOIN instances i ON i.id = d.instance_id WHERE d.phase <> 'done' AND i.node = $1";
-  private static final String RUNNING = "SELECT count(*) AS n FROM deployments WHERE state = 'running'";
-  private static final String BY_OUTCOME = "SELECT state, count(*) AS n FROM deployments GROUP BY state";
 
   private final Pool pool;
 
@@ -74,20 +72,6 @@ public final class DeploymentStore {
 
   Future<List<Deployment>> unfinishedOnNode(String node) {
     return pool.preparedQuery(UNFINISHED_ON_NODE).execute(Tuple.of(node)).map(DeploymentStore::all);
-  }
-
-  /** How many deployments run now, cluster-wide. */
-  public Future<Long> running() {
-    return pool.query(RUNNING).execute().map(rows -> rows.iterator().next().getLong("n"));
-  }
-
-  /** Deployments by state (outcome), cluster-wide. */
-  public Future<java.util.Map<String, Long>> byState() {
-    return pool.query(BY_OUTCOME).execute().map(rows -> {
-      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-      rows.forEach(row -> counts.put(row.getString("state"), row.getLong("n")));
-      return counts;
-    });
   }
 
   private static Optional<Deployment> first(RowSet<Row> rows) {

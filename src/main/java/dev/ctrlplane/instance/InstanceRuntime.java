@@ -3,6 +3,7 @@ package dev.ctrlplane.instance;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Principal;
 import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.ProviderListener;
@@ -153,7 +154,8 @@ public final class InstanceRuntime implements ProviderListener {
       return deploymentStep(instance, provider, spec).mapEmpty();
     }
     return switch (instance.state()) {
-      case PROVISIONING, STARTING, SCALING, RUNNING -> running(instance, provider.apply(spec));
+      case PROVISIONING, STARTING, RUNNING -> running(instance, provider.apply(spec));
+      case SCALING -> drained(instance, provider, spec).compose(current -> running(current, provider.apply(spec)));
       case RESTARTING -> running(instance, provider.restart(spec));
       case STOPPING -> stopped(instance, InstanceState.STOPPED, provider.stop(instance.id()));
       case SUSPENDING -> stopped(instance, InstanceState.SUSPENDED, provider.stop(instance.id()));
@@ -188,9 +190,31 @@ public final class InstanceRuntime implements ProviderListener {
    * does not fail the instance, whose previous release is still serving.
    */
   private Future<RunningInstance> deploymentStep(Instance instance, Provider provider, InstanceSpec spec) {
-    return provider.apply(spec).compose(running -> instance.state() == InstanceState.RUNNING
-        ? settle(instance, InstanceState.RUNNING, running, null).map(running)
-        : Future.succeededFuture(running));
+    return drained(instance, provider, spec).compose(current -> provider.apply(spec).compose(running ->
+        current.state() == InstanceState.RUNNING
+            ? settle(current, InstanceState.RUNNING, running, null).map(running)
+            : Future.succeededFuture(running)));
+  }
+
+  /**
+   * Takes the replicas that {@code spec} will stop out of a running instance's endpoints before they are stopped, so
+   * that traffic leaves a replica first (as an endpoints controller drops a pod before it is sent SIGTERM). The
+   * instance as it is stored after that (unchanged when nothing drains, or when another writer came first: its
+   * settle then finds out).
+   */
+  private Future<Instance> drained(Instance instance, Provider provider, InstanceSpec spec) {
+    if (instance.state() != InstanceState.RUNNING && instance.state() != InstanceState.SCALING) {
+      return Future.succeededFuture(instance);
+    }
+    return provider.status(instance.id()).compose(now -> {
+      List<Endpoint> kept = InstanceChanges.withoutStopping(instance, now, spec);
+      if (kept.equals(instance.endpoints())) {
+        return Future.succeededFuture(instance);
+      }
+      Instance.Edit edit = instance.edit();
+      edit.endpoints = kept;
+      return settlements.write(instance, edit.done()).map(saved -> saved.orElse(instance));
+    });
   }
 
   private Future<Void> running(Instance instance, Future<RunningInstance> work) {
