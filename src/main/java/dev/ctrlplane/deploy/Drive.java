@@ -118,13 +118,31 @@ final class Drive {
     if (!step.sets().equals(i.replicaSets())) {
       return commit(d, null, i, Deployments.stepped(i, step.sets()), tx -> progressed(tx, d, step));
     }
-    return parts.runtime().applyDesired(i.id())
+    return applyWithin(d, i, step)
         .compose(running -> gate(d, i, step, running))
         .compose(progress -> step.watch() ? watch(d, i).map(progress) : Future.succeededFuture(progress))
         .compose(progress -> advance(d, i, steps, progress))
         .recover(failure -> failure instanceof Overtaken
             ? Future.succeededFuture(true)
             : fail(d, failure.getMessage()));
+  }
+
+  /**
+   * Runs the step; one that starts new replicas has until the health deadline (or the deployment's, if sooner) for
+   * them to come up, after which the provider stops waiting and the step fails.
+   */
+  private Future<RunningInstance> applyWithin(Deployment d, Instance i, Rollout.Step step) {
+    if (!step.gate()) {
+      return parts.runtime().applyDesired(i.id());
+    }
+    Instant until = earliest(Times.now().plus(parts.config().healthDeadline()), d.deadlineAt());
+    long delay = Math.max(1, until.toEpochMilli() - Times.now().toEpochMilli());
+    long timer = parts.vertx().setTimer(delay, fired -> parts.runtime().interrupt(i));
+    return parts.runtime().applyDesired(i.id())
+        .andThen(done -> parts.vertx().cancelTimer(timer))
+        .recover(failure -> Future.failedFuture(Times.now().isBefore(until) ? failure : new IllegalStateException(
+            "the new replicas of release v" + next.version() + " did not come up within "
+                + parts.config().healthDeadlineText() + ": " + failure.getMessage())));
   }
 
   private List<Rollout.Step> steps(Deployment d, Instance i) {

@@ -82,6 +82,7 @@ public final class Rollouts {
     Promise<Void> mine = Promise.promise();
     Future<Void> running = driving.putIfAbsent(deploymentId, mine.future());
     if (running != null) {
+      interruptIfUndoing(deploymentId);
       return running;
     }
     new Drive(parts, deploymentId).run().onComplete(done -> {
@@ -92,6 +93,18 @@ public final class Rollouts {
       mine.complete();
     });
     return mine.future();
+  }
+
+  /**
+   * A cancel reached a deployment whose drive may be waiting for a starting replica: the provider stops waiting, so
+   * the undo begins now rather than at the replica's start timeout.
+   */
+  private void interruptIfUndoing(String deploymentId) {
+    parts.store().find(deploymentId).onSuccess(found -> found
+        .filter(d -> d.phase() == Deployment.Phase.UNDO)
+        .ifPresent(d -> parts.instances().find(d.instanceId()).onSuccess(instance -> instance
+            .filter(i -> parts.node().equals(i.node()))
+            .ifPresent(parts.runtime()::interrupt))));
   }
 
   /** At start-up: continue, or undo, every unfinished deployment of the instances this node runs. */

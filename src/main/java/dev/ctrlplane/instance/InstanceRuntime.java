@@ -180,6 +180,11 @@ public final class InstanceRuntime implements ProviderListener {
     return result.future();
   }
 
+  /** Makes the provider stop waiting for the instance's starting replicas ({@code Provider.interrupt}). */
+  public void interrupt(Instance instance) {
+    providers.get(instance.providerName()).interrupt(instance.id());
+  }
+
   private static boolean isDeployable(InstanceState state) {
     return state == InstanceState.RUNNING || state == InstanceState.FAILED;
   }
