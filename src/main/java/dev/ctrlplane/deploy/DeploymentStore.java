@@ -13,7 +13,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** All SQL about deployments. Updates are compare-and-set on {@code version}. */
@@ -30,6 +32,8 @@ public final class DeploymentStore {
   /** Deployments with work left whose instance this node runs: what a node picks up again at start-up. */
   private static final String UNFINISHED_ON_NODE = "SELECT d." + Deployment.COLUMNS.replace(", ", ", d.")
       + " FROM deployments d JOIN instances i ON i.id = d.instance_id WHERE d.phase <> 'done' AND i.node = $1";
+
+  private static final String BY_STATE = "SELECT state, count(*) AS n FROM deployments GROUP BY state";
 
   private final Pool pool;
 
@@ -72,6 +76,15 @@ public final class DeploymentStore {
 
   Future<List<Deployment>> unfinishedOnNode(String node) {
     return pool.preparedQuery(UNFINISHED_ON_NODE).execute(Tuple.of(node)).map(DeploymentStore::all);
+  }
+
+  /** Deployments by state (their outcome, once ended), cluster-wide. */
+  Future<Map<String, Long>> countByState() {
+    return pool.query(BY_STATE).execute().map(rows -> {
+      Map<String, Long> counts = new HashMap<>();
+      rows.forEach(row -> counts.put(row.getString("state"), row.getLong("n")));
+      return counts;
+    });
   }
 
   private static Optional<Deployment> first(RowSet<Row> rows) {

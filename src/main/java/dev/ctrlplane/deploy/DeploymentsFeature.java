@@ -5,10 +5,12 @@ import dev.ctrlplane.NodeServices;
 import dev.ctrlplane.http.DeploymentRoutes;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.instance.InstancesFeature;
+import dev.ctrlplane.metrics.CountGauges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
+import java.util.Arrays;
 
 /**
  * Deployments and releases (SPEC §5): the API verticle, this node's deployment drivers, and at start-up the
@@ -47,6 +49,9 @@ public final class DeploymentsFeature implements Feature {
 
   @Override
   public Future<?> started() {
+    CountGauges.start(node.vertx(), "ctrlplane.deployments", "deployments in each state (outcome), cluster-wide",
+        "state", Arrays.stream(DeploymentState.values()).map(DeploymentState::wire).toList(), store::countByState,
+        node.config().metricsInterval());
     return rollouts.resumeNode();
   }
 }

@@ -124,7 +124,15 @@ final class Drive {
         .compose(progress -> advance(d, i, steps, progress))
         .recover(failure -> failure instanceof Overtaken
             ? Future.succeededFuture(true)
-            : fail(d, failure.getMessage()));
+            : failOrAbandon(d, failure.getMessage()));
+  }
+
+  /** A step failed: the deployment fails, unless the instance was taken from it meanwhile (then it was abandoned). */
+  private Future<Boolean> failOrAbandon(Deployment d, String error) {
+    return parts.instances().find(d.instanceId()).compose(now -> now.isEmpty() ? Future.succeededFuture(false)
+        : d.id().equals(now.get().deploymentId()) && deployable(now.get().state())
+            ? fail(d, error)
+            : abandon(d, now.get()));
   }
 
   /**

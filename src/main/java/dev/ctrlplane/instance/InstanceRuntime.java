@@ -37,6 +37,8 @@ public final class InstanceRuntime implements ProviderListener {
   private static final Logger LOG = LoggerFactory.getLogger(InstanceRuntime.class);
   private static final String NODE_ADDRESS_PREFIX = "ctrlplane.node.";
   private static final long ASK_OWNER_TIMEOUT_MS = 10_000;
+  private static final Set<InstanceState> STOPS =
+      Set.of(InstanceState.STOPPING, InstanceState.SUSPENDING, InstanceState.DESTROYING);
 
   private final Vertx vertx;
   private final InstanceStore store;
@@ -78,6 +80,9 @@ public final class InstanceRuntime implements ProviderListener {
    */
   public void converge(Instance instance) {
     if (instance.node() == null || node.equals(instance.node())) {
+      if (STOPS.contains(instance.state()) && tails.containsKey(instance.id())) {
+        interrupt(instance); // a start in flight gives up now: the instance is to stop, not to wait for it
+      }
       if (tails.containsKey(instance.id())) {
         convergeHere(instance.id());
       } else {
@@ -94,6 +99,20 @@ public final class InstanceRuntime implements ProviderListener {
             LOG.warn("node {} did not accept work for {}: {}", instance.node(), instance.id(), failure.getMessage());
           }
         });
+  }
+
+  /**
+   * Work for an instance of this node, sent by another node after a commit there: as {@link #converge}, a start in
+   * flight gives up at once when the instance is now to stop.
+   */
+  public Future<Void> convergeSent(String instanceId) {
+    if (!tails.containsKey(instanceId)) {
+      return convergeHere(instanceId);
+    }
+    return store.find(instanceId).compose(found -> {
+      found.filter(i -> STOPS.contains(i.state())).ifPresent(this::interrupt);
+      return convergeHere(instanceId);
+    });
   }
 
   /** Converges an instance owned by this node; serialised with any other work on the same instance. */

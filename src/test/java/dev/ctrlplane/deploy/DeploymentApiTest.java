@@ -214,6 +214,21 @@ class DeploymentApiTest {
     assertEquals("canary", deployEntry.getJsonObject("details").getString("strategy"));
   }
 
+  @Test
+  void metricsCountDeploymentsByOutcomeAndStatsCountTheRunningOnes() {
+    Api api = node.tenantApi();
+    String id = running(api, "Counted");
+    deployAndWait(api, id, new JsonObject());
+    dev.ctrlplane.support.Poll.until(() -> {
+      String metrics = api.as(null).get("/metrics").expect(200).body();
+      return metrics.lines().anyMatch(l -> l.startsWith("ctrlplane_deployments{state=\"succeeded\"}")
+          && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1);
+    }, 30, () -> "ctrlplane_deployments{state=succeeded} to count the deployment");
+    JsonObject stats = node.admin().get("/v1/admin/stats").expect(200).json().getJsonObject("deployments");
+    assertTrue(stats.getJsonObject("by_state").getLong("succeeded") >= 1, stats.encode());
+    assertEquals(stats.getJsonObject("by_state").getLong("running", 0L), stats.getLong("running"));
+  }
+
   static JsonObject deployAndWait(Api api, String id, JsonObject body) {
     JsonObject accepted = api.post("/v1/instances/" + id + "/deploy", body).expect(201).json();
     return awaitDeployment(api, accepted.getString("id"), "succeeded", 60);

@@ -110,6 +110,8 @@ class DeploymentControlTest {
     api.post("/v1/instances/" + id + "/scale", new JsonObject().put("resources", new JsonObject().put("replicas", 3)))
         .expectError(409, "invalid_state");
     api.post("/v1/instances/" + id + "/deploy", new JsonObject()).expectError(409, "invalid_state");
+    assertTrue(node.admin().get("/v1/admin/stats").expect(200).json().getJsonObject("deployments")
+        .getLong("running") >= 1);
 
     try (EventTap rolledBack = EventTap.on(node.node(), "ctrlplane.events.deploy.rolled_back")) {
       JsonObject cancelled = api.post("/v1/deployments/" + deployment.getString("id") + "/cancel").expect(200).json();
@@ -136,7 +138,8 @@ class DeploymentControlTest {
         .put("env", new JsonObject().put("DIE_AFTER", "1"))).expect(201).json();
     JsonObject ended = awaitReleased(api, deployment.getString("id"), id, 60);
 
-    assertEquals("rolled_back", ended.getString("state"));
+    assertEquals("rolled_back", ended.getString("state"), () -> ended.encode() + " / "
+        + api.get("/v1/instances/" + id).body());
     assertTrue(ended.getString("error").contains("canary"), ended.getString("error"));
     assertEquals(old, Processes.of(id));
     assertEquals("running", api.get("/v1/instances/" + id).expect(200).json().getString("state"));
@@ -154,6 +157,39 @@ class DeploymentControlTest {
     assertEquals("rolled_back", ended.getString("state"));
     assertTrue(ended.getString("error").contains("did not come up within 10s"), ended.getString("error"));
     assertEquals(old, Processes.of(id));
+  }
+
+  @Test
+  void deletingTheInstanceInTheMiddleEndsItsDeploymentAndLeavesNothingRunning() {
+    Api api = node.tenantApi();
+    String id = instance(api, 1);
+    JsonObject deployment = api.post("/v1/instances/" + id + "/deploy", gated(TestImages.gate())).expect(201).json();
+    awaitSurge(id, 1);
+
+    api.delete("/v1/instances/" + id + "?wait=30s").expect(204);
+
+    api.get("/v1/deployments/" + deployment.getString("id")).expectError(404, "not_found");
+    Poll.until(() -> Processes.of(id).isEmpty(), 30, () -> "every replica of " + id + " to stop");
+  }
+
+  @Test
+  void suspendingTheTenantInTheMiddleAbandonsTheDeploymentAndResumesOnThePreviousRelease() {
+    String tenant = node.tenant();
+    Api api = node.api(node.token(tenant, "alice"));
+    String id = instance(api, 1);
+    JsonObject deployment = api.post("/v1/instances/" + id + "/deploy", gated(TestImages.gate())).expect(201).json();
+    awaitSurge(id, 1);
+
+    node.admin().post("/v1/admin/tenants/" + tenant + "/suspend", new JsonObject()).expect(200);
+    JsonObject ended = awaitDeployment(api, deployment.getString("id"), "failed", 30);
+    api.awaitState(id, "suspended", 30);
+    node.admin().post("/v1/admin/tenants/" + tenant + "/unsuspend", new JsonObject()).expect(200);
+    JsonObject resumed = api.awaitState(id, "running", 60);
+
+    assertTrue(ended.getString("error").contains("abandoned"), ended.getString("error"));
+    assertEquals(deployment.getString("previous_release_id"), resumed.getString("current_release_id"));
+    assertEquals(null, resumed.getValue("deployment_id"));
+    assertEquals(1, Processes.of(id).size());
   }
 
   private static Api.Response get(Future<Api.Response> answer) {

@@ -26,8 +26,9 @@ final class DeploymentFixtures {
   static JsonObject awaitReleased(Api api, String deploymentId, String instanceId, int seconds) {
     JsonObject[] last = new JsonObject[1];
     return Poll.value(() -> {
-      last[0] = api.get("/v1/deployments/" + deploymentId).expect(200).json();
+      // the instance first: the deployment, read after it, is at least as new as the transaction that let go of it
       JsonObject instance = api.get("/v1/instances/" + instanceId).expect(200).json();
+      last[0] = api.get("/v1/deployments/" + deploymentId).expect(200).json();
       boolean done = ENDED.contains(last[0].getString("state")) && instance.getValue("deployment_id") == null
           && !instance.getString("state").equals("starting");
       return done ? Optional.of(last[0]) : Optional.empty();
