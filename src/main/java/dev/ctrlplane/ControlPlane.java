@@ -5,6 +5,7 @@ import dev.ctrlplane.audit.RefusalRecorder;
 import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
+import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
@@ -92,7 +93,8 @@ public final class ControlPlane {
     List<Feature> features = List.of(
         instances,
         new AdminFeature(node, instances.service()),
-        new SecretsFeature(node));
+        new SecretsFeature(node),
+        new DeploymentsFeature(node, instances));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))

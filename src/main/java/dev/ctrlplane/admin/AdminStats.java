@@ -27,7 +27,8 @@ public final class AdminStats {
     Future<JsonObject> tenants = store.tenantsByStatus();
     Future<JsonObject> instances = store.instancesByState();
     Future<JsonArray> providerList = providers();
-    return Future.all(tenants, instances, providerList).map(all -> {
+    Future<JsonObject> deployments = store.deploymentsByState();
+    return Future.all(tenants, instances, providerList, deployments).map(all -> {
       JsonObject byStatus = tenants.result();
       JsonObject byState = instances.result();
       long healthyProviders = providerList.result().stream()
@@ -36,8 +37,9 @@ public final class AdminStats {
           .put("tenants", new JsonObject().put("total", sum(byStatus))
               .put("active", byStatus.getLong("active", 0L)).put("suspended", byStatus.getLong("suspended", 0L)))
           .put("instances", new JsonObject().put("total", sum(byState)).put("by_state", byState))
-          // deployments and health checks arrive with their features; until then nothing runs or is checked
-          .put("deployments", new JsonObject().put("running", 0))
+          .put("deployments", new JsonObject().put("running", deployments.result().getLong("running", 0L))
+              .put("by_state", deployments.result()))
+          // health checks arrive with their feature; until then nothing is checked
           .put("health", new JsonObject().put("healthy", 0).put("degraded", 0).put("unhealthy", 0)
               .put("unknown", sum(byState)))
           .put("providers", new JsonObject().put("total", providerList.result().size()).put("healthy", healthyProviders))

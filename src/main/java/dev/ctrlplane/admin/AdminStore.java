@@ -13,6 +13,8 @@ final class AdminStore {
   private static final String BY_PROVIDER =
       "SELECT provider_name AS k, count(*) AS n FROM instances GROUP BY provider_name";
 
+  private static final String DEPLOYMENTS = "SELECT state AS k, count(*) AS n FROM deployments GROUP BY state";
+
   private final Pool pool;
 
   AdminStore(Pool pool) {
@@ -32,6 +34,11 @@ final class AdminStore {
   /** Instances by provider name. */
   Future<JsonObject> instancesByProvider() {
     return counts(BY_PROVIDER);
+  }
+
+  /** Deployments by state (outcome), e.g. {@code {"running": 2, "succeeded": 40}}. */
+  Future<JsonObject> deploymentsByState() {
+    return counts(DEPLOYMENTS);
   }
 
   private Future<JsonObject> counts(String sql) {

@@ -10,11 +10,11 @@ import java.util.TreeMap;
  * JSON with object keys sorted at every level, so that a value hashed before it was stored hashes the same after
  * PostgreSQL's jsonb has reordered it.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
 
   private CanonicalJson() {}
 
-  static String encode(JsonObject json) {
+  public static String encode(JsonObject json) {
     return ((JsonObject) sorted(json)).encode();
   }
 

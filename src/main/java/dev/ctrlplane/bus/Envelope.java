@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The shape of an API command on the bus: {@code {"id": path id, "query": {...}, "body": {...}, "if_match": [n]}},
- * plus {@code "path": {name: value}} with every path parameter when a route has more than {@code :id}.
+ * plus {@code "path": {name: value}} with every path parameter when a route has more than {@code :id}, and
+ * {@code "idempotency_key"} when the caller sent an {@code Idempotency-Key}.
  * The HTTP side builds it from the request; feature services read it through these helpers.
  */
 public final class Envelope {
@@ -19,6 +20,7 @@ public final class Envelope {
   public static final String BODY = "body";
   public static final String IF_MATCH = "if_match";
   public static final String PATH = "path";
+  public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
   private Envelope() {}
 
@@ -30,6 +32,11 @@ public final class Envelope {
   public static String pathParam(Call call, String name) {
     JsonObject path = call.body().getJsonObject(PATH);
     return path == null ? null : path.getString(name);
+  }
+
+  /** The caller's {@code Idempotency-Key}, if it sent one. */
+  public static Optional<String> idempotencyKey(Call call) {
+    return Optional.ofNullable(call.body().getString(IDEMPOTENCY_KEY));
   }
 
   public static JsonObject body(Call call) {

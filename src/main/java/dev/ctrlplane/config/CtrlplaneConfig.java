@@ -1,10 +1,12 @@
 package dev.ctrlplane.config;
 
 import dev.ctrlplane.crypto.KeyRing;
+import dev.ctrlplane.deploy.DeployConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ public record CtrlplaneConfig(
     ClusterConfig cluster,
     TenancyConfig tenancy,
     SecretsConfig secrets,
+    DeployConfig deploy,
+    Duration metricsInterval,
     String logLevel) {
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -42,15 +46,37 @@ public record CtrlplaneConfig(
         ClusterConfig.from(s),
         TenancyConfig.from(s),
         SecretsConfig.from(s),
+        deploy(s),
+        s.duration("metrics.refresh_interval"),
         logLevel);
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
-    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, logLevel);
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy, metricsInterval,
+        logLevel);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
-    return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, logLevel);
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
+        metricsInterval, logLevel);
+  }
+
+  /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
+  private static DeployConfig deploy(Settings s) {
+    Duration canary = s.duration("deploy.canary_window");
+    Duration health = s.duration("deploy.health_deadline");
+    Duration deadline = s.duration("deploy.deadline");
+    if (canary.toMillis() < 100) {
+      throw ConfigException.invalid("deploy.canary_window", Durations.format(canary), "expected at least 100ms");
+    }
+    if (health.toMillis() < 1000) {
+      throw ConfigException.invalid("deploy.health_deadline", Durations.format(health), "expected at least 1s");
+    }
+    if (deadline.compareTo(health) < 0) {
+      throw ConfigException.invalid("deploy.deadline", Durations.format(deadline),
+          "expected at least deploy.health_deadline (" + Durations.format(health) + ")");
+    }
+    return new DeployConfig(canary, health, deadline);
   }
 
   private static String nodeName(Settings s, int httpPort) {

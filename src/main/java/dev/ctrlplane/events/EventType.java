@@ -28,6 +28,14 @@ public enum EventType {
   TENANT_DELETED("tenant.deleted", "a tenant was deleted"),
   SECRET_SET("secret.set", "a secret was created or got a new version; data is {key, type, version}, never the value"),
   SECRET_DELETED("secret.deleted", "a secret was deleted; data is {key, type, version}"),
+  DEPLOY_STARTED("deploy.started", "a deployment began replacing the instance's replicas; data is the deployment"),
+  DEPLOY_PROGRESSED("deploy.progressed",
+      "a deployment moved to its next step; data is the deployment with step {index, kind, sets}"),
+  DEPLOY_SUCCEEDED("deploy.succeeded", "the instance runs the new release alone; data is the deployment"),
+  DEPLOY_FAILED("deploy.failed", "a deployment failed (see error); the previous release is being restored"),
+  DEPLOY_CANCELLED("deploy.cancelled", "a deployment was cancelled; the previous release is being restored"),
+  DEPLOY_ROLLED_BACK("deploy.rolled_back",
+      "after a failed or cancelled deployment, the previous release is whole again"),
   QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
 
   /** Every event is also published here. */

@@ -85,6 +85,10 @@ public final class Gateway {
       envelope.put(Envelope.PATH, new JsonObject(new java.util.LinkedHashMap<>(ctx.pathParams())));
     }
     envelope.put(Envelope.BODY, body);
+    String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+    if (idempotencyKey != null) {
+      envelope.put(Envelope.IDEMPOTENCY_KEY, IdempotencyKey.check(idempotencyKey));
+    }
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null && !ifMatch.trim().equals("*")) { // RFC 9110: "*" matches any current version
       envelope.put(Envelope.IF_MATCH, IfMatch.parse(ifMatch).toJson());

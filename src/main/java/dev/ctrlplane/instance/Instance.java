@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * An instance as stored, and as the API shows it ({@link #toJson}). {@code env} is plain config, never secrets.
- * {@code replicaSets} is null at rest (see {@link #desiredSets}), and holds a deployment's current step while one runs.
+ * {@code replicaSets} is null at rest (see {@link #desiredSets}), and holds a deployment's current step while one runs;
+ * {@code deploymentId} names that deployment while it runs or is undone (lifecycle actions wait for it).
  */
 public record Instance(
     String id,
@@ -35,6 +36,7 @@ public record Instance(
     List<Endpoint> endpoints,
     String currentReleaseId,
     List<DesiredSet> replicaSets,
+    String deploymentId,
     Instant suspendedAt,
     String suspendReason,
     boolean suspendedByTenant,
@@ -45,8 +47,8 @@ public record Instance(
   /** This instance as stored by an update that made it {@code version} at {@code updatedAt}. */
   Instance stored(int version, Instant updatedAt) {
     return new Instance(id, tenantId, name, slug, image, providerName, providerRef, region, node, state,
-        statusMessage, resources, ports, env, labels, endpoints, currentReleaseId, replicaSets, suspendedAt,
-        suspendReason, suspendedByTenant, version, createdAt, updatedAt);
+        statusMessage, resources, ports, env, labels, endpoints, currentReleaseId, replicaSets, deploymentId,
+        suspendedAt, suspendReason, suspendedByTenant, version, createdAt, updatedAt);
   }
 
   /**
@@ -81,6 +83,7 @@ public record Instance(
         .put("labels", labels)
         .put("endpoints", new JsonArray(endpoints.stream().map(Endpoint::toJson).toList()))
         .put("current_release_id", currentReleaseId)
+        .put("deployment_id", deploymentId)
         .put("suspended_at", Times.format(suspendedAt))
         .put("suspend_reason", suspendReason)
         .put("version", version)
@@ -95,7 +98,7 @@ public record Instance(
   public static final String COLUMNS = "id, tenant_id, name, slug, image, provider_name, provider_ref, region, node, "
       + "state, status_message, cpu_millis, memory_mb, disk_mb, replicas, ports, env, labels, endpoints, "
       + "current_release_id, suspended_at, suspend_reason, suspended_by_tenant, version, created_at, updated_at, "
-      + "replica_sets";
+      + "replica_sets, deployment_id";
 
   public static Instance fromRow(Row row) {
     return new Instance(
@@ -117,6 +120,7 @@ public record Instance(
         jsonArray(row, 18).stream().map(o -> Endpoint.fromJson((JsonObject) o)).toList(),
         row.getString(19),
         DesiredSet.fromJson((JsonArray) row.getValue(26)),
+        row.getString(27),
         instant(row, 20),
         row.getString(21),
         row.getBoolean(22),
@@ -146,6 +150,7 @@ public record Instance(
     public List<Endpoint> endpoints;
     public String currentReleaseId;
     public List<DesiredSet> replicaSets;
+    public String deploymentId;
     public Instant suspendedAt;
     public String suspendReason;
     public boolean suspendedByTenant;
@@ -165,6 +170,7 @@ public record Instance(
       endpoints = i.endpoints;
       currentReleaseId = i.currentReleaseId;
       replicaSets = i.replicaSets;
+      deploymentId = i.deploymentId;
       suspendedAt = i.suspendedAt;
       suspendReason = i.suspendReason;
       suspendedByTenant = i.suspendedByTenant;
@@ -173,7 +179,7 @@ public record Instance(
     public Instance done() {
       return new Instance(from.id, from.tenantId, name, slug, image, from.providerName, providerRef, from.region, node,
           state, statusMessage, resources, from.ports, env, labels, endpoints, currentReleaseId, replicaSets,
-          suspendedAt, suspendReason, suspendedByTenant, from.version, from.createdAt, from.updatedAt);
+          deploymentId, suspendedAt, suspendReason, suspendedByTenant, from.version, from.createdAt, from.updatedAt);
     }
   }
 

@@ -1,11 +1,17 @@
 package dev.ctrlplane.instance;
 
+import dev.ctrlplane.provider.Endpoint;
+import dev.ctrlplane.provider.InstanceSpec;
+import dev.ctrlplane.provider.ReplicaPlan;
 import dev.ctrlplane.provider.Resources;
 import dev.ctrlplane.provider.RunningInstance;
 import dev.ctrlplane.store.Times;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** How each command changes an instance: pure functions from the current version to the next. */
 final class InstanceChanges {
@@ -54,9 +60,14 @@ final class InstanceChanges {
     return edit.done();
   }
 
-  /** Suspended because its tenant was: unsuspending the tenant will resume it. */
+  /**
+   * Suspended because its tenant was: unsuspending the tenant will resume it. A deployment in progress loses the
+   * instance (its driver sees that and ends it), so the instance resumes on its current release.
+   */
   static Instance suspendedWithTenant(Instance current, String reason) {
     Instance.Edit edit = current.edit();
+    edit.replicaSets = null;
+    edit.deploymentId = null;
     edit.state = InstanceState.SUSPENDING;
     edit.statusMessage = null;
     edit.suspendedAt = Times.now();
@@ -86,16 +97,29 @@ final class InstanceChanges {
       edit.endpoints = servingEndpoints(current, running);
     }
     if (state == InstanceState.STOPPED || state == InstanceState.SUSPENDED || state == InstanceState.FAILED) {
-      edit.endpoints = java.util.List.of();
+      edit.endpoints = List.of();
     }
     return edit.done();
   }
 
   /** The endpoints of the ready replicas of the instance's serving sets: where its traffic goes. */
-  static java.util.List<dev.ctrlplane.provider.Endpoint> servingEndpoints(Instance instance, RunningInstance running) {
-    java.util.Set<String> serving = new java.util.HashSet<>();
+  static List<Endpoint> servingEndpoints(Instance instance, RunningInstance running) {
+    Set<String> serving = new HashSet<>();
     instance.desiredSets().stream().filter(DesiredSet::serving).forEach(set -> serving.add(set.set().releaseId()));
     return running.endpointsOf(serving::contains);
+  }
+
+  /** The instance's endpoints less those of the replicas that applying {@code spec} to {@code now} would stop. */
+  static List<Endpoint> withoutStopping(Instance instance, RunningInstance now,
+      InstanceSpec spec) {
+    List<ReplicaPlan.Current> held = now.replicas().stream()
+        .map(r -> new ReplicaPlan.Current(r.index(), r.releaseId(), null, r.pid() > 0 || r.ready()))
+        .toList();
+    Set<Integer> stopping = Set.copyOf(ReplicaPlan.of(held, spec.sets()).stop());
+    Set<String> leaving = new HashSet<>();
+    now.replicas().stream().filter(r -> stopping.contains(r.index()) && r.endpoint() != null)
+        .forEach(r -> leaving.add(r.endpoint().url()));
+    return instance.endpoints().stream().filter(e -> !leaving.contains(e.url())).toList();
   }
 
   static JsonObject auditDetails(InstanceAction action, Instance saved, String reason) {

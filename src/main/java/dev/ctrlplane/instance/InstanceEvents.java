@@ -5,12 +5,12 @@ import dev.ctrlplane.store.Tx;
 import io.vertx.core.json.JsonObject;
 
 /** Which events a change of an instance emits. */
-final class InstanceEvents {
+public final class InstanceEvents {
 
   private InstanceEvents() {}
 
   /** {@code instance.state_changed} with from, to and the instance; nothing when the state did not change. */
-  static void stateChanged(Tx tx, Instance before, Instance after) {
+  public static void stateChanged(Tx tx, Instance before, Instance after) {
     if (before != null && before.state() == after.state()) {
       return;
     }
@@ -32,7 +32,7 @@ final class InstanceEvents {
   }
 
   /** Events of the runtime settling an instance after its work. */
-  static void settled(Tx tx, Instance before, Instance after) {
+  public static void settled(Tx tx, Instance before, Instance after) {
     stateChanged(tx, before, after);
     EventType specific = switch (after.state()) {
       case RUNNING -> before.state() == InstanceState.SCALING ? EventType.INSTANCE_SCALED : EventType.INSTANCE_RUNNING;

@@ -3,6 +3,7 @@ package dev.ctrlplane.instance;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Principal;
 import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.InstanceSpec;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.ProviderListener;
@@ -36,6 +37,8 @@ public final class InstanceRuntime implements ProviderListener {
   private static final Logger LOG = LoggerFactory.getLogger(InstanceRuntime.class);
   private static final String NODE_ADDRESS_PREFIX = "ctrlplane.node.";
   private static final long ASK_OWNER_TIMEOUT_MS = 10_000;
+  private static final Set<InstanceState> STOPS =
+      Set.of(InstanceState.STOPPING, InstanceState.SUSPENDING, InstanceState.DESTROYING);
 
   private final Vertx vertx;
   private final InstanceStore store;
@@ -77,6 +80,9 @@ public final class InstanceRuntime implements ProviderListener {
    */
   public void converge(Instance instance) {
     if (instance.node() == null || node.equals(instance.node())) {
+      if (STOPS.contains(instance.state()) && tails.containsKey(instance.id())) {
+        interrupt(instance); // a start in flight gives up now: the instance is to stop, not to wait for it
+      }
       if (tails.containsKey(instance.id())) {
         convergeHere(instance.id());
       } else {
@@ -93,6 +99,20 @@ public final class InstanceRuntime implements ProviderListener {
             LOG.warn("node {} did not accept work for {}: {}", instance.node(), instance.id(), failure.getMessage());
           }
         });
+  }
+
+  /**
+   * Work for an instance of this node, sent by another node after a commit there: as {@link #converge}, a start in
+   * flight gives up at once when the instance is now to stop.
+   */
+  public Future<Void> convergeSent(String instanceId) {
+    if (!tails.containsKey(instanceId)) {
+      return convergeHere(instanceId);
+    }
+    return store.find(instanceId).compose(found -> {
+      found.filter(i -> STOPS.contains(i.state())).ifPresent(this::interrupt);
+      return convergeHere(instanceId);
+    });
   }
 
   /** Converges an instance owned by this node; serialised with any other work on the same instance. */
@@ -149,8 +169,12 @@ public final class InstanceRuntime implements ProviderListener {
       return settle(instance, InstanceState.FAILED, null, "provider " + instance.providerName() + " is not enabled on node " + node);
     }
     InstanceSpec spec = specOf(instance);
+    if (instance.replicaSets() != null && isDeployable(instance.state())) {
+      return deploymentStep(instance, provider, spec).mapEmpty();
+    }
     return switch (instance.state()) {
-      case PROVISIONING, STARTING, SCALING, RUNNING -> running(instance, provider.apply(spec));
+      case PROVISIONING, STARTING, RUNNING -> running(instance, provider.apply(spec));
+      case SCALING -> drained(instance, provider, spec).compose(current -> running(current, provider.apply(spec)));
       case RESTARTING -> running(instance, provider.restart(spec));
       case STOPPING -> stopped(instance, InstanceState.STOPPED, provider.stop(instance.id()));
       case SUSPENDING -> stopped(instance, InstanceState.SUSPENDED, provider.stop(instance.id()));
@@ -159,6 +183,62 @@ public final class InstanceRuntime implements ProviderListener {
           ? destroyed(instance)
           : settle(instance, InstanceState.FAILED, null, "destroy failed: " + done.cause().getMessage()));
     };
+  }
+
+  /**
+   * Converges the instance to its stored replica sets now, in its turn with any other work on it, and hands back what
+   * runs: a deployment's step. Call on the instance's owner node.
+   */
+  public Future<RunningInstance> applyDesired(String instanceId) {
+    Promise<RunningInstance> result = Promise.promise();
+    serialized(instanceId, () -> store.find(instanceId)
+        .map(found -> found.orElseThrow(() -> new IllegalStateException("instance " + instanceId + " is gone")))
+        .compose(instance -> deploymentStep(instance, providers.get(instance.providerName()), specOf(instance)))
+        .onComplete(result)
+        .mapEmpty());
+    return result.future();
+  }
+
+  /** Makes the provider stop waiting for the instance's starting replicas ({@code Provider.interrupt}). */
+  public void interrupt(Instance instance) {
+    providers.get(instance.providerName()).interrupt(instance.id());
+  }
+
+  private static boolean isDeployable(InstanceState state) {
+    return state == InstanceState.RUNNING || state == InstanceState.FAILED;
+  }
+
+  /**
+   * A step of a deployment, which owns the replicas while it runs: the provider runs the stored sets; a running
+   * instance's endpoints follow its serving sets. A failure is the deployment's to handle (it undoes the step), so it
+   * does not fail the instance, whose previous release is still serving.
+   */
+  private Future<RunningInstance> deploymentStep(Instance instance, Provider provider, InstanceSpec spec) {
+    return drained(instance, provider, spec).compose(current -> provider.apply(spec).compose(running ->
+        current.state() == InstanceState.RUNNING
+            ? settle(current, InstanceState.RUNNING, running, null).map(running)
+            : Future.succeededFuture(running)));
+  }
+
+  /**
+   * Takes the replicas that {@code spec} will stop out of a running instance's endpoints before they are stopped, so
+   * that traffic leaves a replica first (as an endpoints controller drops a pod before it is sent SIGTERM). The
+   * instance as it is stored after that (unchanged when nothing drains, or when another writer came first: its
+   * settle then finds out).
+   */
+  private Future<Instance> drained(Instance instance, Provider provider, InstanceSpec spec) {
+    if (instance.state() != InstanceState.RUNNING && instance.state() != InstanceState.SCALING) {
+      return Future.succeededFuture(instance);
+    }
+    return provider.status(instance.id()).compose(now -> {
+      List<Endpoint> kept = InstanceChanges.withoutStopping(instance, now, spec);
+      if (kept.equals(instance.endpoints())) {
+        return Future.succeededFuture(instance);
+      }
+      Instance.Edit edit = instance.edit();
+      edit.endpoints = kept;
+      return settlements.write(instance, edit.done()).map(saved -> saved.orElse(instance));
+    });
   }
 
   private Future<Void> running(Instance instance, Future<RunningInstance> work) {

@@ -149,6 +149,10 @@ public final class InstanceService implements TenantInstances {
       throw ApiException.invalidState("instance " + current.id() + " is " + current.state().wire()
           + ": cannot " + action.wire());
     }
+    if (current.deploymentId() != null && action != InstanceAction.DELETE) {
+      throw ApiException.invalidState("instance " + current.id() + " has deployment " + current.deploymentId()
+          + " in progress: cannot " + action.wire() + " until it ends (or cancel it)");
+    }
     if (action == InstanceAction.DELETE && current.state() == InstanceState.DESTROYING) {
       tx.audit(current.tenantId(), RESOURCE, current.id(), action.wire(), new JsonObject().put("repeated", true));
       return Future.succeededFuture(current); // deleting twice is accepted again
@@ -196,7 +200,7 @@ public final class InstanceService implements TenantInstances {
         InstanceInput.resources(body, Resources.DEFAULT), InstanceInput.ports(body),
         new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.env(body).orElse(java.util.Map.of()))),
         new JsonObject(new java.util.LinkedHashMap<>(InstanceInput.labels(body).orElse(java.util.Map.of()))),
-        List.of(), ReleaseStore.newId(), null, null, null, false, 1, now, now);
+        List.of(), ReleaseStore.newId(), null, null, null, null, false, 1, now, now);
   }
 
   private Resources scaleTarget(JsonObject body, Resources current) {

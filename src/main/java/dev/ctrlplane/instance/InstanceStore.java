@@ -40,7 +40,7 @@ public final class InstanceStore {
       UPDATE instances SET name = $3, slug = $4, image = $5, provider_ref = $6, node = $7, state = $8,
         status_message = $9, cpu_millis = $10, memory_mb = $11, disk_mb = $12, replicas = $13, ports = $14, env = $15,
         labels = $16, endpoints = $17, current_release_id = $18, suspended_at = $19, suspend_reason = $20,
-        suspended_by_tenant = $21, replica_sets = $23, version = version + 1, updated_at = $22
+        suspended_by_tenant = $21, replica_sets = $23, deployment_id = $24, version = version + 1, updated_at = $22
       WHERE id = $1 AND version = $2""";
   /** The runtime's settled states, compare-and-set per row like {@link #UPDATE}, for many instances at once. */
   private static final MultiRowStatement SETTLE = new MultiRowStatement("""
@@ -115,7 +115,7 @@ public final class InstanceStore {
         i.statusMessage(), i.resources().cpuMillis(), i.resources().memoryMb(), i.resources().diskMb(),
         i.resources().replicas(), portsJson(i.ports()), i.env(), i.labels(), endpointsJson(i.endpoints()),
         i.currentReleaseId(), Times.toOffset(i.suspendedAt()), i.suspendReason(), i.suspendedByTenant(),
-        Times.toOffset(now), DesiredSet.toJson(i.replicaSets())})).map(updated -> updated.rowCount() == 0
+        Times.toOffset(now), DesiredSet.toJson(i.replicaSets()), i.deploymentId()})).map(updated -> updated.rowCount() == 0
             ? Optional.<Instance>empty()
             : Optional.of(i.stored(i.version() + 1, now)));
   }

@@ -28,7 +28,7 @@ public final class InstanceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusDispatcher node = commands().query("converge", call -> {
-      runtime.convergeHere(Envelope.id(call));
+      runtime.convergeSent(Envelope.id(call));
       return Future.succeededFuture();
     });
     return Future.all(commands().register(vertx, ADDRESS),

@@ -5,13 +5,15 @@ import dev.ctrlplane.NodeServices;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.InstanceRoutes;
 import dev.ctrlplane.http.InstanceWaiters;
-import dev.ctrlplane.metrics.DomainMetrics;
+import dev.ctrlplane.metrics.CountGauges;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Instances (SPEC §4): the verticle on every event loop, this node's runtime, the {@code ?wait=} registry of the
@@ -19,7 +21,6 @@ import java.time.Duration;
  */
 public final class InstancesFeature implements Feature {
 
-  private static final Duration METRICS_INTERVAL = Duration.ofSeconds(15);
 
   private final NodeServices node;
   private final InstanceStore store;
@@ -60,9 +61,18 @@ public final class InstancesFeature implements Feature {
     new InstanceRoutes(gateway, waiters).mount(router);
   }
 
+  private Future<Map<String, Long>> countByState() {
+    return store.countByState().map(counts -> {
+      Map<String, Long> byName = new HashMap<>();
+      counts.forEach((state, n) -> byName.put(state.wire(), n));
+      return byName;
+    });
+  }
+
   @Override
   public Future<?> started() {
-    DomainMetrics.start(node.vertx(), store, METRICS_INTERVAL);
+    CountGauges.start(node.vertx(), "ctrlplane.instances", "instances in each state, cluster-wide", "state",
+        Arrays.stream(InstanceState.values()).map(InstanceState::wire).toList(), this::countByState, node.config().metricsInterval());
     return runtime.reconcileNode();
   }
 }

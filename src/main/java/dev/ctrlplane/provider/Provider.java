@@ -39,6 +39,13 @@ public interface Provider {
   /** Stops every replica and starts the spec's replica sets again (with a possibly changed env). */
   Future<RunningInstance> restart(InstanceSpec spec);
 
+  /**
+   * Stops waiting for the instance's starting replicas: an {@code apply} or {@code restart} in flight fails at once,
+   * removing the replicas it started, as if they had not come up in time; ready replicas are left alone. For a
+   * deployment that is cancelled, or whose new replicas ran out of time, while a replica is still starting.
+   */
+  default void interrupt(String instanceId) {}
+
   /** Stops every replica of the instance (graceful, then forced after a grace period). Idempotent. */
   Future<Void> stop(String instanceId);
 

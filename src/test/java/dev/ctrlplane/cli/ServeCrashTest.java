@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ctrlplane.Main;
-import dev.ctrlplane.bus.Principal;
 import dev.ctrlplane.support.Api;
-import dev.ctrlplane.support.ChildJvm;
 import dev.ctrlplane.support.Fixtures;
 import dev.ctrlplane.support.Poll;
 import dev.ctrlplane.support.Processes;
-import dev.ctrlplane.support.TestNode;
-import dev.ctrlplane.support.Tokens;
+import dev.ctrlplane.support.ServeProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,36 +39,29 @@ import org.junit.jupiter.api.Test;
 class ServeCrashTest {
 
   private static final int CREATES = 12;
-  private static final Pattern SERVING = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)");
-
-  private final Path home = TestNode.tempDir();
-  private final Path data = home.resolve("data");
-  private ChildJvm server;
+  private final ServeProcess server = new ServeProcess("crash-node", Path.of("images"));
 
   @AfterEach
   void stopEverything() throws IOException {
     try {
-      if (server != null && server.isAlive()) {
-        server.terminate(60); // SIGTERM: the server stops its PostgreSQL
-      }
+      server.stop();
     } finally {
-      stopLeftoverPostmaster();
       replicaDirIds().forEach(Processes::kill);
     }
   }
 
   @Test
   void everyAnsweredCreateSurvivesASigkillAndItsReplicasAreAdoptedNotDuplicated() throws Exception {
-    Api admin = startServer();
+    Api admin = server.start();
     String tenantId = Fixtures.createTenant(admin, "enterprise").getString("id");
-    String userToken = token(new JsonObject().put("sub", "alice").put("tenant_id", tenantId));
+    String userToken = server.token(new JsonObject().put("sub", "alice").put("tenant_id", tenantId));
     Api user = admin.as(userToken);
 
     Map<String, Integer> answered = createConcurrentlyAndKill(user);
     Map<String, List<Long>> before = new HashMap<>();
     answered.keySet().forEach(id -> before.put(id, Processes.of(id)));
 
-    admin = startServer();
+    admin = server.start();
     user = admin.as(userToken);
     JsonArray stored = user.get("/v1/instances?limit=100").expect(200).json().getJsonArray("items");
     Set<String> storedIds = new HashSet<>();
@@ -141,50 +127,14 @@ class ServeCrashTest {
     }
   }
 
-  /** Starts {@code ctrlplane serve} on {@link #data} and waits until it serves; an operator's client for it. */
-  private Api startServer() throws IOException {
-    server = ChildJvm.start("ctrlplane serve", Main.class.getName(), List.of("serve",
-        "--set", "data.dir=" + data,
-        "--set", "node.name=crash-node",
-        "--set", "http.host=127.0.0.1",
-        "--set", "http.port=0",
-        "--set", "provider.process.images_dir=" + Path.of("images").toAbsolutePath(),
-        "--set", "provider.process.stop_grace=3s"), home);
-    String line = server.awaitLine(SERVING.asPredicate(), 120, "that it serves HTTP");
-    Matcher port = SERVING.matcher(line);
-    assertTrue(port.find(), line);
-    String adminToken = token(new JsonObject().put("sub", "operator")
-        .put("roles", new JsonArray().add(Principal.ADMIN_ROLE)));
-    return new Api(Integer.parseInt(port.group(1)), adminToken);
-  }
-
-  /** A token signed with the secret the server generated into its data dir on first start. */
-  private String token(JsonObject claims) throws IOException {
-    String secret = Files.readString(data.resolve("jwt-secret"), StandardCharsets.UTF_8).trim();
-    return Tokens.hs256(secret, claims.put("iat", Tokens.now()).put("exp", Tokens.now() + 3600));
-  }
-
   /** The instances with a run dir under the server's data dir: every id it ever started replicas for. */
   private List<String> replicaDirIds() throws IOException {
-    Path replicas = data.resolve("replicas");
+    Path replicas = server.data().resolve("replicas");
     if (!Files.isDirectory(replicas)) {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(replicas)) {
       return dirs.map(dir -> dir.getFileName().toString()).toList();
     }
-  }
-
-  /** A killed server leaves its postmaster running; stopped here if no later server stopped it. */
-  private void stopLeftoverPostmaster() throws IOException {
-    Path pidFile = data.resolve("pg").resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
-      return;
-    }
-    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-    ProcessHandle.of(pid).ifPresent(postmaster -> {
-      postmaster.destroy(); // SIGTERM: a smart shutdown, its clients are gone
-      Poll.until(() -> !postmaster.isAlive(), 30, () -> "the leftover postmaster " + pid + " to stop");
-    });
   }
 }

@@ -45,7 +45,7 @@ class RenderedInstancesTest {
   private static Instance instance(String id, int version, String name) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     return new Instance(id, "ten_a", name, name, "hello:1.0", "noop", null, "", "node", InstanceState.RUNNING, null,
-        Resources.DEFAULT, List.of(), new JsonObject(), new JsonObject(), List.of(), "rel_a", null, null, null, false,
+        Resources.DEFAULT, List.of(), new JsonObject(), new JsonObject(), List.of(), "rel_a", null, null, null, null, false,
         version, now, now);
   }
 }

@@ -12,7 +12,8 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code FAIL=<message>}: writes the message to stderr and exits 1 at once (the instance fails);
  *   <li>{@code START_GATE=<file>}: does not listen before the file exists (a start that lasts until the test says);
- *   <li>{@code STOP_GATE=<file>}: after SIGTERM, does not exit before the file exists (a stop likewise).
+ *   <li>{@code STOP_GATE=<file>}: after SIGTERM, does not exit before the file exists (a stop likewise);
+ *   <li>{@code DIE_AFTER=<seconds>}: serves, then exits 1 after that long (a replica that turns bad after starting).
  * </ul>
  * Gates keep an instance in a transitional state for exactly as long as a test needs, with no timing guess.
  */
@@ -32,6 +33,7 @@ public final class TestImages {
           #!/bin/sh
           if [ -n "$FAIL" ]; then echo "$FAIL" >&2; exit 1; fi
           if [ -n "$START_GATE" ]; then while [ ! -e "$START_GATE" ]; do sleep 0.05; done; fi
+          if [ -n "$DIE_AFTER" ]; then python3 %1$s 1.0 & sleep "$DIE_AFTER"; kill $!; exit 1; fi
           if [ -z "$STOP_GATE" ]; then exec python3 %1$s 1.0; fi
           trap 'while [ ! -e "$STOP_GATE" ]; do sleep 0.05; done; exit 0' TERM
           python3 %1$s 1.0 &

@@ -66,6 +66,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("provider.noop.enabled", "true");
     settings.put("provider.process.stop_grace", "3s");
     settings.put("provider.process.start_timeout", "15s");
+    settings.put("metrics.refresh_interval", "1s");
     settings.put("node.name", "test-node-" + COUNTER.incrementAndGet());
     settings.putAll(overrides);
     Settings loaded = Settings.defaults();

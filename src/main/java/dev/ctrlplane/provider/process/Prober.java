@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** Waits until a replica accepts TCP connections on its port, which is what "up" means for this provider. */
 final class Prober {
 
-  private enum Outcome { UP, EXITED, TIMED_OUT }
+  private enum Outcome { UP, EXITED, TIMED_OUT, INTERRUPTED }
 
   private static final long RETRY_MILLIS = 100;
 
@@ -38,23 +38,29 @@ final class Prober {
     if (process == null) {
       return Future.failedFuture(new ProviderException("replica " + slot.index() + " is not running"));
     }
-    return attempt(process, slot.port(), System.nanoTime() + timeout.toNanos()).compose(outcome -> switch (outcome) {
+    long interruptions = slot.instance().interruptions();
+    return attempt(slot, process, interruptions, System.nanoTime() + timeout.toNanos()).compose(outcome -> switch (outcome) {
       case UP -> {
         slot.state(ReplicaState.RUNNING);
         yield Future.<Void>succeededFuture();
       }
       case TIMED_OUT -> Future.<Void>failedFuture(new ProviderException("replica " + slot.index()
           + " did not listen on port " + slot.port() + " within " + Durations.format(timeout)));
+      case INTERRUPTED -> Future.<Void>failedFuture(new ProviderException("replica " + slot.index()
+          + " had not listened on port " + slot.port() + " when the wait for it was interrupted"));
       case EXITED -> vertx.executeBlocking(() -> exitMessage(slot, process), false)
           .compose(message -> Future.<Void>failedFuture(new ProviderException(message)));
     });
   }
 
-  private Future<Outcome> attempt(ReplicaProcess process, int port, long deadline) {
+  private Future<Outcome> attempt(ReplicaSlot slot, ReplicaProcess process, long interruptions, long deadline) {
     if (process.exit().isComplete()) {
       return Future.succeededFuture(Outcome.EXITED);
     }
-    return net.connect(port, host)
+    if (slot.instance().interruptions() != interruptions) {
+      return Future.succeededFuture(Outcome.INTERRUPTED);
+    }
+    return net.connect(slot.port(), host)
         .compose(NetSocket::close)
         .map(Outcome.UP)
         .recover(err -> {
@@ -64,7 +70,8 @@ final class Prober {
           if (System.nanoTime() >= deadline) {
             return Future.succeededFuture(Outcome.TIMED_OUT);
           }
-          return vertx.timer(RETRY_MILLIS, TimeUnit.MILLISECONDS).compose(v -> attempt(process, port, deadline));
+          return vertx.timer(RETRY_MILLIS, TimeUnit.MILLISECONDS)
+              .compose(v -> attempt(slot, process, interruptions, deadline));
         });
   }
 

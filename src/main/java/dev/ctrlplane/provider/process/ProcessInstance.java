@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What the provider holds for one instance: its replica slots and the last spec it was given. */
 final class ProcessInstance {
@@ -15,6 +16,8 @@ final class ProcessInstance {
   /** Null for an instance adopted from a previous control plane until it is started again. */
   private volatile InstanceSpec spec;
   private volatile boolean onDisk;
+  /** Bumped by {@link #interrupt()}: a wait for a replica that began before the bump gives up. */
+  private final AtomicLong interruptions = new AtomicLong();
 
   ProcessInstance(String id) {
     this.id = id;
@@ -22,6 +25,15 @@ final class ProcessInstance {
 
   String id() {
     return id;
+  }
+
+  /** Makes every wait for a starting replica of this instance give up (see {@code Provider.interrupt}). */
+  void interrupt() {
+    interruptions.incrementAndGet();
+  }
+
+  long interruptions() {
+    return interruptions.get();
   }
 
   InstanceSpec spec() {

@@ -130,6 +130,14 @@ public final class ProcessProvider implements Provider {
   }
 
   @Override
+  public void interrupt(String instanceId) {
+    ProcessInstance instance = instances.find(instanceId);
+    if (instance != null) {
+      instance.interrupt();
+    }
+  }
+
+  @Override
   public Future<Void> stop(String instanceId) {
     return onInstance(instanceId, replicas::stopAll);
   }

@@ -56,9 +56,19 @@ class SecretInjectionProviderTest {
     ProcessProvider provider = fixture.provider();
     provider.setSecretSource((instanceId, tenantId) -> {
       asked.incrementAndGet();
-      return Future.succeededFuture(material.get());
+      return Future.succeededFuture(copyOf(material.get())); // the real source decrypts afresh for every spawn
     });
     return provider;
+  }
+
+  /** A fresh copy: each spawn wipes the material it was given once its replica has it. */
+  private static SecretMaterial copyOf(SecretMaterial source) {
+    if (source == null) {
+      return null;
+    }
+    Map<String, byte[]> files = new java.util.HashMap<>();
+    source.files().forEach((name, bytes) -> files.put(name, bytes.clone()));
+    return new SecretMaterial(source.env(), files);
   }
 
   private static SecretMaterial of(String envValue, String fileValue) {
