@@ -6,6 +6,7 @@ import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.instance.DesiredSet;
 import dev.ctrlplane.instance.Instance;
 import dev.ctrlplane.instance.InstanceEvents;
+import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.instance.InstanceState;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.provider.ReplicaSet;
@@ -51,6 +52,13 @@ final class Drive {
   private final Set<Integer> gated = new HashSet<>();
   private Release previous;
   private Release next;
+  /**
+   * The deployment and its instance as this drive last stored them, so the next step starts from them without reading
+   * them back; null after anything this drive did not write itself (then both are read again). Safe because every
+   * write is compare-and-set: a copy gone stale fails its write and is read again.
+   */
+  private Deployment knownDeployment;
+  private Instance knownInstance;
 
   Drive(Rollouts.Parts parts, String id) {
     this.parts = parts;
@@ -64,6 +72,12 @@ final class Drive {
 
   /** One decision and its work; true when there is more to do on this node. */
   private Future<Boolean> iteration() {
+    if (knownDeployment != null && knownInstance != null) {
+      Deployment d = knownDeployment;
+      Instance i = knownInstance;
+      forget();
+      return decide(d, i).recover(this::pauseAfter);
+    }
     return parts.store().find(id).compose(found -> {
       if (found.isEmpty() || found.get().phase() == Deployment.Phase.DONE) {
         return Future.succeededFuture(false);
@@ -73,17 +87,31 @@ final class Drive {
         if (instance.isEmpty()) {
           return Future.succeededFuture(false); // deleted: its deployments went with it
         }
-        Instance i = instance.get();
-        if (!parts.node().equals(i.node())) {
-          parts.rollouts().kick(d);
-          return Future.succeededFuture(false);
-        }
-        return releases(d).compose(loaded -> d.phase() == Deployment.Phase.FORWARD ? forward(d, i) : undo(d, i));
+        return decide(d, instance.get());
       });
-    }).recover(failure -> {
-      LOG.warn("deployment {}: {}", id, failure.getMessage());
-      return parts.pause().map(true); // the store blinked: try again shortly
-    });
+    }).recover(this::pauseAfter);
+  }
+
+  private Future<Boolean> decide(Deployment d, Instance i) {
+    if (d.phase() == Deployment.Phase.DONE) {
+      return Future.succeededFuture(false);
+    }
+    if (!parts.node().equals(i.node())) {
+      parts.rollouts().kick(d);
+      return Future.succeededFuture(false);
+    }
+    return releases(d).compose(loaded -> d.phase() == Deployment.Phase.FORWARD ? forward(d, i) : undo(d, i));
+  }
+
+  private Future<Boolean> pauseAfter(Throwable failure) {
+    forget();
+    LOG.warn("deployment {}: {}", id, failure.getMessage());
+    return parts.pause().map(true); // the store blinked: try again shortly
+  }
+
+  private void forget() {
+    knownDeployment = null;
+    knownInstance = null;
   }
 
   private Future<Void> releases(Deployment d) {
@@ -118,10 +146,12 @@ final class Drive {
     if (!step.sets().equals(i.replicaSets())) {
       return commit(d, null, i, Deployments.stepped(i, step.sets()), tx -> progressed(tx, d, step));
     }
-    return applyWithin(d, i, step)
-        .compose(running -> gate(d, i, step, running))
-        .compose(progress -> step.watch() ? watch(d, i).map(progress) : Future.succeededFuture(progress))
-        .compose(progress -> advance(d, i, steps, progress))
+    return applyWithin(d, i, step).compose(applied -> {
+      Instance now = applied.stored() == null ? i : applied.stored();
+      return gate(d, i, step, applied.running())
+          .compose(progress -> step.watch() ? watch(d, i).map(progress) : Future.succeededFuture(progress))
+          .compose(progress -> advance(d, now, steps, progress));
+    })
         .recover(failure -> failure instanceof Overtaken
             ? Future.succeededFuture(true)
             : failOrAbandon(d, failure.getMessage()));
@@ -139,14 +169,14 @@ final class Drive {
    * Runs the step; one that starts new replicas has until the health deadline (or the deployment's, if sooner) for
    * them to come up, after which the provider stops waiting and the step fails.
    */
-  private Future<RunningInstance> applyWithin(Deployment d, Instance i, Rollout.Step step) {
+  private Future<InstanceRuntime.Applied> applyWithin(Deployment d, Instance i, Rollout.Step step) {
     if (!step.gate()) {
-      return parts.runtime().applyDesired(i.id());
+      return parts.runtime().applyDesired(i);
     }
     Instant until = earliest(Times.now().plus(parts.config().healthDeadline()), d.deadlineAt());
     long delay = Math.max(1, until.toEpochMilli() - Times.now().toEpochMilli());
     long timer = parts.vertx().setTimer(delay, fired -> parts.runtime().interrupt(i));
-    return parts.runtime().applyDesired(i.id())
+    return parts.runtime().applyDesired(i)
         .andThen(done -> parts.vertx().cancelTimer(timer))
         .recover(failure -> Future.failedFuture(Times.now().isBefore(until) ? failure : new IllegalStateException(
             "the new replicas of release v" + next.version() + " did not come up within "
@@ -313,8 +343,8 @@ final class Drive {
       return commit(d, null, i, Deployments.stepped(i, restored), tx -> progressed(tx, d,
           new Rollout.Step("undo", restored, false, false)));
     }
-    return parts.runtime().applyDesired(i.id())
-        .compose(whole -> restoredWhole(d, i))
+    return parts.runtime().applyDesired(i)
+        .compose(whole -> restoredWhole(d, whole.stored() == null ? i : whole.stored()))
         .recover(failure -> restoreFailed(d, i, failure.getMessage()));
   }
 
@@ -351,21 +381,30 @@ final class Drive {
    * their events, in one transaction. True either way: when another writer came first, the next iteration reads what it did.
    */
   private Future<Boolean> commit(Deployment d, Deployment dNext, Instance i, Instance iNext, Consumer<Tx> events) {
+    Deployment[] stored = new Deployment[1];
     return parts.transactions().run(SYSTEM, tx -> (dNext == null
             ? Future.succeededFuture(Optional.of(d))
             : parts.store().update(tx.sql(), dNext))
-        .compose(savedD -> savedD.isEmpty() ? Future.failedFuture(new Overtaken())
-            : iNext == null ? Future.succeededFuture(true) : parts.instances().update(tx.sql(), iNext).map(Optional::isPresent))
+        .compose(savedD -> {
+          stored[0] = savedD.orElseThrow(Overtaken::new);
+          return iNext == null ? Future.succeededFuture(Optional.ofNullable(i)) : parts.instances().update(tx.sql(), iNext);
+        })
         .map(savedI -> {
-          if (!savedI) {
+          if (iNext != null && savedI.isEmpty()) {
             throw new Overtaken();
           }
           events.accept(tx);
-          return true;
+          return savedI.orElse(null);
         }))
-        .recover(failure -> failure instanceof Overtaken
-            ? Future.succeededFuture(true)
-            : Future.failedFuture(failure));
+        .map(savedI -> {
+          knownDeployment = stored[0];
+          knownInstance = savedI;
+          return true;
+        })
+        .recover(failure -> {
+          forget();
+          return failure instanceof Overtaken ? Future.succeededFuture(true) : Future.failedFuture(failure);
+        });
   }
 
   private static void progressed(Tx tx, Deployment d, Rollout.Step step) {

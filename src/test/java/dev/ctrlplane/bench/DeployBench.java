@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The deployment benchmark of {@code scripts/bench.sh --suite deploy} (docs/BENCHMARKS.md). A node on its own
  * embedded PostgreSQL, in this JVM so that the end of every deployment is seen on the bus the moment it is published:
  * <ol>
- *   <li>noop: {@code concurrency} clients, each redeploying its own 2-replica noop instance (rolling) as soon as its
- *       previous deployment succeeded; deploys/s and the time from the POST to {@code deploy.succeeded};
+ *   <li>noop: {@code concurrency} clients (over up to 16 tenants), each redeploying its own 2-replica noop instance
+ *       (rolling) as soon as its previous deployment succeeded; deploys/s and the time from the POST to {@code deploy.succeeded};
  *   <li>real: rolling deploys of a 3-replica hello instance, against what its replicas take themselves (a replica's
  *       start until it listens plus its stop, measured through the provider): the control plane's own overhead.
  * </ol>
@@ -36,10 +36,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DeployBench {
 
+  /** Clients spread over this many tenants: deploys of one tenant share its audit chain, as they should. */
+  private static final int TENANTS = 16;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final TestNode node;
   private final String token;
+  private final List<String> tokens = new ArrayList<>();
   private final Map<String, CompletableFuture<Long>> ends = new ConcurrentHashMap<>();
 
   private DeployBench(TestNode node, String token) {
@@ -56,6 +59,9 @@ public final class DeployBench {
     try {
       String tenant = Fixtures.tenant(node);
       DeployBench bench = new DeployBench(node, node.token(tenant, "bench"));
+      for (int i = 0; i < Math.min(concurrency, TENANTS); i++) {
+        bench.tokens.add(node.token(Fixtures.tenant(node), "bench"));
+      }
       MessageConsumer<JsonObject> succeeded = node.plane().vertx().eventBus()
           .consumer("ctrlplane.events.deploy.succeeded", message -> bench.ended(message.body()));
       Futures.await(succeeded.completion());
@@ -74,18 +80,21 @@ public final class DeployBench {
   // ---- noop --------------------------------------------------------------------------------------------------
 
   private void noop(int warmup, int seconds, int concurrency) throws Exception {
-    Api api = node.api(token);
     List<String> instances = new ArrayList<>();
+    Map<String, String> tokenOf = new ConcurrentHashMap<>();
     for (int i = 0; i < concurrency; i++) {
-      instances.add(api.post("/v1/instances", Fixtures.noopInstance("bench " + i)
-          .put("resources", new JsonObject().put("replicas", 2))).expect(201).id());
+      Api api = node.api(tokens.get(i % tokens.size()));
+      String id = api.post("/v1/instances", Fixtures.noopInstance("bench " + i)
+          .put("resources", new JsonObject().put("replicas", 2))).expect(201).id();
+      instances.add(id);
+      tokenOf.put(id, tokens.get(i % tokens.size()));
+      api.awaitState(id, "running", 60);
     }
-    instances.forEach(id -> api.awaitState(id, "running", 60));
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean running = new AtomicBoolean(true);
     List<CompletableFuture<Void>> clients = instances.stream()
-        .map(id -> redeploy(id, running, measuring, latencies)).toList();
+        .map(id -> redeploy(id, tokenOf.get(id), running, measuring, latencies)).toList();
     Thread.sleep(warmup * 1000L); // the benchmark's own clock: warm-up, then the measured window
     measuring.set(true);
     Thread.sleep(seconds * 1000L);
@@ -100,26 +109,26 @@ public final class DeployBench {
   }
 
   /** One client: deploys its instance, waits for the deployment's end, again, until told to stop. */
-  private CompletableFuture<Void> redeploy(String instanceId, AtomicBoolean running, AtomicBoolean measuring,
-      List<Long> latencies) {
+  private CompletableFuture<Void> redeploy(String instanceId, String as, AtomicBoolean running,
+      AtomicBoolean measuring, List<Long> latencies) {
     if (!running.get()) {
       return CompletableFuture.completedFuture(null);
     }
     boolean counted = measuring.get();
     long sent = System.nanoTime();
-    return post("/v1/instances/" + instanceId + "/deploy", "{\"strategy\": \"rolling\"}")
+    return post(as, "/v1/instances/" + instanceId + "/deploy", "{\"strategy\": \"rolling\"}")
         .thenCompose(body -> ends.computeIfAbsent(new JsonObject(body).getString("id"), id -> new CompletableFuture<>()))
         .thenCompose(done -> {
           if (counted && measuring.get()) {
             latencies.add(done - sent);
           }
-          return redeploy(instanceId, running, measuring, latencies);
+          return redeploy(instanceId, as, running, measuring, latencies);
         });
   }
 
-  private CompletableFuture<String> post(String path, String body) {
+  private CompletableFuture<String> post(String as, String path, String body) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + as)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       if (response.statusCode() != 201) {
@@ -140,7 +149,7 @@ public final class DeployBench {
     for (int i = 0; i < rounds; i++) {
       long sent = System.nanoTime();
       String body = "{\"image\": \"hello:" + (i % 2 == 0 ? "2.0" : "1.0") + "\"}";
-      String deployment = new JsonObject(post("/v1/instances/" + id + "/deploy", body).get()).getString("id");
+      String deployment = new JsonObject(post(token, "/v1/instances/" + id + "/deploy", body).get()).getString("id");
       totals.add(ends.computeIfAbsent(deployment, d -> new CompletableFuture<>()).get() - sent);
     }
     List<Long> own = replicaOwnTimes(rounds);
