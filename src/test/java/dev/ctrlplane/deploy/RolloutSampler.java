@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A user watching an instance during a deploy, without pause: it reads the instance's endpoints and calls every one,
  * recording what each sample saw. A call that fails counts only if the instance still lists that endpoint afterwards:
  * a replica is taken out of the endpoints before it is stopped, so one read just before that may be called just
- * after. Runs on its own thread until {@link #stop()}.
+ * after. Runs on its own thread until {@link #stop()}, taking at least one sample.
  */
 final class RolloutSampler implements AutoCloseable {
 
@@ -31,9 +31,9 @@ final class RolloutSampler implements AutoCloseable {
 
   RolloutSampler(Api api, String instanceId) {
     thread = new Thread(() -> {
-      while (running.get()) {
+      do {
         samples.add(sample(api, instanceId));
-      }
+      } while (running.get());
     }, "rollout-sampler");
     thread.setDaemon(true);
     thread.start();

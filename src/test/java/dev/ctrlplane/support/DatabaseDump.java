@@ -2,8 +2,12 @@ package dev.ctrlplane.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What an attacker with the database gets, for asserting that no secret value is in it: every row of every table of
@@ -64,19 +67,45 @@ public final class DatabaseDump {
     Path dataDir = checkpointAndLocate(storeUrl);
     Map<String, List<Path>> found = new LinkedHashMap<>();
     needles.forEach(needle -> found.put(needle, new ArrayList<>()));
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        String bytes = read(file);
-        for (String needle : needles) {
-          if (bytes.contains(new String(needle.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))) {
-            found.get(needle).add(file);
-          }
+    for (Path file : regularFiles(dataDir)) {
+      String bytes = read(file);
+      for (String needle : needles) {
+        if (bytes.contains(new String(needle.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))) {
+          found.get(needle).add(file);
         }
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the data directory " + dataDir + ": " + e.getMessage(), e);
     }
     return found;
+  }
+
+  /**
+   * Every regular file under {@code dir}. The server keeps working while it is walked: a file or directory that
+   * vanishes meanwhile (a relation cache rewritten, a WAL segment recycled) is skipped, not an error.
+   */
+  private static List<Path> regularFiles(Path dir) {
+    List<Path> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+          if (attributes.isRegularFile()) {
+            files.add(file);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+          if (failure instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw failure;
+        }
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the data directory " + dir + ": " + e.getMessage(), e);
+    }
+    return files;
   }
 
   private static Path checkpointAndLocate(String storeUrl) {
