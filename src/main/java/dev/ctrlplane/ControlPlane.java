@@ -13,6 +13,7 @@ import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.Readiness;
 import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.instance.InstancesFeature;
+import dev.ctrlplane.network.NetworkFeature;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
@@ -51,9 +52,11 @@ public final class ControlPlane {
   private final Providers providers;
   private final InstanceRuntime runtime;
   private final int httpPort;
+  private final NetworkFeature network;
 
   private ControlPlane(CtrlplaneConfig config, Vertx vertx, Pool pool, Providers providers, InstanceRuntime runtime,
-      int httpPort) {
+      int httpPort, NetworkFeature network) {
+    this.network = network;
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -90,22 +93,26 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
+    NetworkFeature network = new NetworkFeature(node);
     List<Feature> features = List.of(
         instances,
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances));
+        new DeploymentsFeature(node, instances),
+        network);
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))
         .compose(deployed -> deployApi(vertx, config, features, new Readiness(vertx, pool)))
         .map(port -> {
-          ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port);
+          ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port,
+              network);
           features.forEach(feature -> feature.started()
               .onFailure(f -> LOG.warn("start-up work of {} failed: {}", feature.getClass().getSimpleName(),
                   f.getMessage())));
-          LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
-              config.http().host(), port, config.cluster().enabled() ? "on" : "off");
+          LOG.info("ctrlplane node {} serving on http://{}:{}, edge router on {}:{} (cluster: {})", config.nodeName(),
+              config.http().host(), port, config.edge().host(), network.edgePort(),
+              config.cluster().enabled() ? "on" : "off");
           return plane;
         });
   }
@@ -177,6 +184,11 @@ public final class ControlPlane {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The port the edge router serves instances' traffic on (0 when {@code edge.enabled} is false). */
+  public int edgePort() {
+    return network.edgePort();
   }
 
   public String nodeName() {

@@ -36,6 +36,11 @@ public enum EventType {
   DEPLOY_CANCELLED("deploy.cancelled", "a deployment was cancelled; the previous release is being restored"),
   DEPLOY_ROLLED_BACK("deploy.rolled_back",
       "after a failed or cancelled deployment, the previous release is whole again"),
+  ROUTE_ADDED("route.added", "a route was added; data is the route"),
+  ROUTE_UPDATED("route.updated", "a route's path, port, weight, prefix stripping or hostname changed"),
+  ROUTE_REMOVED("route.removed", "a route was deleted; data is the route as it was"),
+  INSTANCE_ENDPOINTS_CHANGED("instance.endpoints_changed",
+      "the instance's ready replicas (endpoints) changed without a state change; data is the instance"),
   QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
 
   /** Every event is also published here. */
