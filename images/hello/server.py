@@ -5,7 +5,7 @@ GET /                    says hello (image, version, $GREETING, replica)
 GET /healthz             says ok
 GET /env/NAME            the value of environment variable NAME (404 when unset): shows env and env secrets
 GET /secret-file/PATH    the file PATH under $CTRLPLANE_SECRETS_DIR (404 when absent): shows file secrets
-GET /headers[/...]       the request as received: method, path, headers (shows what the edge router forwards)
+GET .../headers[/...]   the request as received: method, path, headers (shows what the edge router forwards)
 POST /echo[/...]         the request body, streamed back (Content-Length or chunked in, same length out)
 GET /ws                  a WebSocket that sends every text or binary message back
 GET /slow?ms=N           answers after N milliseconds
@@ -33,12 +33,13 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
             self.websocket()
-        elif self.path == "/headers" or self.path.startswith("/headers/") or self.path.startswith("/headers?"):
+        elif "/headers/" in self.path.split("?")[0] + "/":  # /headers, also under any prefix
             self.reply(200, "application/json", json.dumps({
                 "method": self.command,
                 "path": self.path,
                 "replica": int(os.environ.get("CTRLPLANE_REPLICA", "0")),
                 "release": os.environ.get("CTRLPLANE_RELEASE_ID", ""),
+                "instance": os.environ.get("CTRLPLANE_INSTANCE_ID", ""),
                 "headers": {k.lower(): v for k, v in self.headers.items()},
             }))
         elif self.path.startswith("/slow"):

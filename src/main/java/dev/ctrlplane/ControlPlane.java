@@ -93,7 +93,7 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
-    NetworkFeature network = new NetworkFeature(node);
+    NetworkFeature network = new NetworkFeature(node, instances);
     List<Feature> features = List.of(
         instances,
         new AdminFeature(node, instances.service()),

@@ -5,6 +5,7 @@ import dev.ctrlplane.NodeServices;
 import dev.ctrlplane.config.CtrlplaneConfig.EdgeConfig;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.RouteRoutes;
+import dev.ctrlplane.instance.InstancesFeature;
 import dev.ctrlplane.network.edge.EdgeRecords;
 import dev.ctrlplane.network.edge.EdgeVerticle;
 import dev.ctrlplane.network.edge.ReplicaHealth;
@@ -36,12 +37,13 @@ public final class NetworkFeature implements Feature {
   private final EdgeRecords records = new EdgeRecords();
   private final List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
 
-  public NetworkFeature(NodeServices node) {
+  public NetworkFeature(NodeServices node, InstancesFeature instances) {
     this.node = node;
     this.config = node.config().edge();
     RouteStore store = new RouteStore(node.pool());
     this.routes = new RouteService(store, node.transactions(), node.tenancy(), config.baseDomain());
     this.feed = new RoutingFeed(store, config.baseDomain(), RESYNC);
+    instances.decorateWith(new InstanceUrls(feed, store, config.baseDomain(), this::edgePort));
   }
 
   @Override

@@ -170,9 +170,9 @@ public final class EdgeVerticle extends VerticleBase {
 
   private void send(Exchange ex, HttpClientRequest upstream) {
     long timer = vertx.setTimer(shared.config().upstreamTimeout().toMillis(), id -> {
-      upstream.reset();
       fail(ex, 504, "timeout", "instance " + ex.match.instance().id() + " did not answer within "
           + shared.config().upstreamTimeout().toSeconds() + "s");
+      upstream.reset();
     });
     ex.req.response().closeHandler(v -> upstream.reset());
     Future<HttpClientResponse> response;
@@ -331,14 +331,17 @@ public final class EdgeVerticle extends VerticleBase {
     }
   }
 
+  /** Headers the sender named in {@code Connection}: hop-by-hop too (RFC 9110 §7.6.1). */
   private static Set<String> connectionListed(MultiMap headers) {
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+    List<String> values = headers.getAll(HttpHeaders.CONNECTION);
+    if (values.isEmpty()) {
       return Set.of();
     }
     Set<String> names = new java.util.HashSet<>();
-    for (String token : connection.split(",")) {
-      names.add(token.trim().toLowerCase(Locale.ROOT));
+    for (String value : values) {
+      for (String token : value.split(",")) {
+        names.add(token.trim().toLowerCase(Locale.ROOT));
+      }
     }
     return names;
   }

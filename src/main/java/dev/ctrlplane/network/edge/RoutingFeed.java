@@ -67,7 +67,8 @@ public final class RoutingFeed extends VerticleBase {
     List<Future<Void>> subscribed = new ArrayList<>();
     for (EventType type : List.of(EventType.ROUTE_ADDED, EventType.ROUTE_UPDATED, EventType.ROUTE_REMOVED,
         EventType.INSTANCE_CREATED, EventType.INSTANCE_UPDATED, EventType.INSTANCE_STATE_CHANGED,
-        EventType.INSTANCE_ENDPOINTS_CHANGED, EventType.INSTANCE_DELETED, EventType.TENANT_UPDATED)) {
+        EventType.INSTANCE_ENDPOINTS_CHANGED, EventType.INSTANCE_DELETED, EventType.TENANT_CREATED,
+        EventType.TENANT_UPDATED)) {
       subscribed.add(vertx.eventBus().<JsonObject>consumer(type.address(), this::onEvent).completion());
     }
     return Future.all(subscribed).compose(v -> reload()).onSuccess(v ->
@@ -123,7 +124,7 @@ public final class RoutingFeed extends VerticleBase {
           deleted.put(id, true);
           routes.values().removeIf(r -> r.instanceId().equals(id));
         }
-        case TENANT_UPDATED -> tenantChanged(data.getString("id"), data.getString("slug"));
+        case TENANT_CREATED, TENANT_UPDATED -> tenantChanged(data.getString("id"), data.getString("slug"));
         default -> instanceChanged(data);
       }
     } catch (RuntimeException malformed) {
