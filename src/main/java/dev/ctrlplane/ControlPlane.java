@@ -120,7 +120,8 @@ public final class ControlPlane {
   /** What every feature shares: the unit-of-work runner, tenancy rules, providers and the refusal recorder. */
   private static NodeServices services(Vertx vertx, CtrlplaneConfig config, Pool pool) {
     Transactions transactions = new Transactions(pool, new EventPublisher(vertx.eventBus()), config.nodeName());
-    List<Provider> enabled = new ArrayList<>(List.of(new ProcessProvider(vertx, processConfig(config))));
+    List<Provider> enabled = new ArrayList<>(List.of(new ProcessProvider(vertx, processConfig(config),
+        replicaHost(config))));
     if (config.provider().noopEnabled()) {
       enabled.add(new NoopProvider());
     }
@@ -159,6 +160,14 @@ public final class ControlPlane {
         .map(id -> deployed.get(0).actualPort())
         .recover(failed -> Future.failedFuture(new dev.ctrlplane.config.ConfigException("cannot listen on "
             + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)")));
+  }
+
+  /**
+   * Where process replicas listen: on a single node its loopback; in a cluster the address the node advertises
+   * ({@code cluster.host}), so another node's edge router can reach them directly.
+   */
+  private static String replicaHost(CtrlplaneConfig config) {
+    return config.cluster().enabled() ? config.cluster().host() : ProcessProvider.LOOPBACK;
   }
 
   private static ProcessProviderConfig processConfig(CtrlplaneConfig config) {
