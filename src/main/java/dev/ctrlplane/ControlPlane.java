@@ -76,13 +76,15 @@ public final class ControlPlane {
 
   private static Future<Vertx> createVertx(CtrlplaneConfig config) {
     // Byte counters on every socket read and write (NET_*) cost more than they tell: the HTTP server's request
-    // metrics, the event bus and the pools are the ones an operator watches.
+    // metrics, the event bus, the pools and the edge router's requests are the ones an operator watches.
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
+        // the HTTP client is the edge router's, one series per replica address: the edge's own meters count it
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
         .setEnabled(true));
     return config.cluster().enabled()
         ? ClusterFactory.clusteredVertx(options, config.cluster())

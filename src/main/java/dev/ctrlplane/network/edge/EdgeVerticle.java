@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -111,12 +110,13 @@ public final class EdgeVerticle extends VerticleBase {
 
     Exchange(HttpServerRequest req) {
       this.req = req;
-      String sent = req.getHeader("X-Request-Id");
-      this.requestId = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
       HostAndPort authority = req.authority();
       String h = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
       this.host = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
       this.trace = Trace.continuing(req.getHeader("traceparent"));
+      String sent = req.getHeader("X-Request-Id");
+      // without one of the caller's, the request is known by its trace (no SecureRandom on the request path)
+      this.requestId = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : trace.traceId();
       String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
       this.bodyless = req.getHeader(HttpHeaders.TRANSFER_ENCODING) == null && (length == null || length.equals("0"));
       this.upgrade = isUpgrade(req);
