@@ -197,6 +197,11 @@ public final class ControlPlane {
     return httpPort;
   }
 
+  /** The network feature: its routing table and the edge's per-request records (for telemetry). */
+  public NetworkFeature network() {
+    return network;
+  }
+
   /** The port the edge router serves instances' traffic on (0 when {@code edge.enabled} is false). */
   public int edgePort() {
     return network.edgePort();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.network.EdgeFixtures.Tenant;
+import dev.ctrlplane.network.edge.EdgeRecord;
+import dev.ctrlplane.network.edge.EdgeRecords;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.Poll;
@@ -153,6 +155,35 @@ class EdgeRouterTest {
     JsonObject fresh = EdgeHttp.headersSeen(edge(), host, "/headers", Map.of()).getJsonObject("headers");
     assertTrue(Pattern.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01", fresh.getString("traceparent")), fresh.encode());
     assertEquals("127.0.0.1", fresh.getString("x-forwarded-for"));
+  }
+
+  @Test
+  void everyRequestIsRecordedForTelemetryAndCountedInMetrics() {
+    Tenant t = EdgeFixtures.tenant(node);
+    String id = hello(t.api(), "rec", 1).getString("id");
+    String host = t.host("rec");
+    awaitStatus(edge(), host, "/", 200);
+    java.util.List<EdgeRecord> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    node.plane().network().records().setSink(seen::addAll);
+    try {
+      String trace = "0af7651916cd43dd8448eb211c80319c";
+      EdgeHttp.send(edge(), "GET", host, "/headers", Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-01"),
+          null).expect(200);
+      EdgeRecord record = Poll.value(() -> seen.stream().filter(r -> trace.equals(r.traceId())).findFirst(), 5,
+          () -> "the record of the request, in a batch");
+      assertEquals(id, record.instanceId());
+      assertEquals(200, record.status());
+      assertEquals("b7ad6b7169203331", record.parentSpanId());
+      assertEquals(16, record.spanId().length());
+      assertEquals("/headers", record.path());
+      assertTrue(record.bytesOut() > 100 && record.replica().matches("127\\.0\\.0\\.1:\\d+"), record::toString);
+      assertTrue(record.durationMicros() > 0);
+    } finally {
+      node.plane().network().records().setSink(EdgeRecords.Sink.DISCARD);
+    }
+    String metrics = node.api(null).get("/metrics").expect(200).body();
+    assertTrue(metrics.contains("ctrlplane_edge_requests_total{status_class=\"2xx\"}"), "requests by class");
+    assertTrue(metrics.contains("ctrlplane_edge_request_duration_seconds_bucket"), "latency histogram");
   }
 
   @Test
