@@ -9,9 +9,9 @@
 # runs of each are printed). Also prints ctrlplane's RSS before and after the loads (its growth).
 #
 # Usage: scripts/bench/edge.sh [--duration 15s] [--warmup 5s] [--connections 64] [--threads 2] [--heap 256m]
-#                              [--out FILE] [--keep]
+#                              [--java-opts "..."] [--out FILE] [--keep]
 set -euo pipefail
-DURATION=15s WARMUP=5s CONNECTIONS=64 THREADS=2 HEAP=256m OUT="" KEEP=0
+DURATION=15s WARMUP=5s CONNECTIONS=64 THREADS=2 HEAP=256m OUT="" KEEP=0 JAVA_OPTS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -20,6 +20,7 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --java-opts) JAVA_OPTS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -136,7 +137,8 @@ chmod +x "$WORK/images/bench-backend/1.0/run"
 
 HTTP_PORT=$(free_port) EDGE_PORT=$(free_port) PROXY_PORT=$(free_port)
 log "starting ctrlplane: API 127.0.0.1:$HTTP_PORT, edge 127.0.0.1:$EDGE_PORT (-Xmx$HEAP)"
-java -Xmx"$HEAP" -XX:+UseParallelGC -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
+# shellcheck disable=SC2086
+java -Xmx"$HEAP" -XX:+UseParallelGC $JAVA_OPTS -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
   --set edge.host=127.0.0.1 --set edge.port="$EDGE_PORT" --set data.dir="$WORK/data" \
   --set auth.jwt.secret="$SECRET" --set provider.process.images_dir="$WORK/images" --set node.name=edge-bench \
   >"$WORK/ctrlplane.log" 2>&1 &
