@@ -26,10 +26,18 @@ public final class ReplicaHealth extends VerticleBase {
 
   public static final String ADDRESS = "ctrlplane.health.replicas";
   static final long PROBE_INTERVAL_MS = 250;
+  /**
+   * A replica unreachable this long is forgotten (it is gone for good, or its port went to another replica): if it
+   * is still in the table and still down, the next request to it marks it again.
+   */
+  static final long FORGET_AFTER_MS = 60_000;
+
+  private record Down(RoutingTable.Upstream upstream, long sinceMillis) {}
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaHealth.class);
 
   private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
-  private final Map<String, RoutingTable.Upstream> down = new ConcurrentHashMap<>();
+  /** Unreachable replicas, with when they were marked. */
+  private final Map<String, Down> down = new ConcurrentHashMap<>();
   private final Set<String> probing = ConcurrentHashMap.newKeySet();
   private NetClient probes;
 
@@ -42,7 +50,7 @@ public final class ReplicaHealth extends VerticleBase {
 
   /** Whether the edge may send the instance's traffic to the replica. */
   public boolean usable(String instanceId, RoutingTable.Upstream upstream) {
-    return !down.containsKey(upstream.key()) && (unhealthy.isEmpty() || !unhealthy.contains(instanceId + "|" + upstream.key()));
+    return !down.containsKey(upstream.key()) && !knownUnhealthy(instanceId, upstream);
   }
 
   /** Whether the health checks said the replica is unhealthy. */
@@ -52,7 +60,7 @@ public final class ReplicaHealth extends VerticleBase {
 
   /** A replica that could not be reached: skipped until a connection to it succeeds. */
   public void markDown(RoutingTable.Upstream upstream) {
-    if (down.putIfAbsent(upstream.key(), upstream) == null) {
+    if (down.putIfAbsent(upstream.key(), new Down(upstream, System.currentTimeMillis())) == null) {
       LOG.info("edge: replica {} unreachable; skipped until it accepts connections", upstream.key());
     }
   }
@@ -73,7 +81,13 @@ public final class ReplicaHealth extends VerticleBase {
   }
 
   private void probeDown() {
-    for (RoutingTable.Upstream upstream : down.values()) {
+    long now = System.currentTimeMillis();
+    for (Down marked : down.values()) {
+      RoutingTable.Upstream upstream = marked.upstream();
+      if (now - marked.sinceMillis() > FORGET_AFTER_MS) {
+        down.remove(upstream.key(), marked);
+        continue;
+      }
       if (!probing.add(upstream.key())) {
         continue;
       }
