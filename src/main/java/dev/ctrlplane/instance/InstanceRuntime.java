@@ -290,12 +290,23 @@ public final class InstanceRuntime implements ProviderListener {
   }
 
   private void takeOver(Instance instance) {
-    LOG.warn("node {} is gone; node {} takes over instance {}", instance.node(), node, instance.id());
+    moveTo(instance, node);
+  }
+
+  /**
+   * Moves an instance of a node that is gone to {@code newNode}, which starts its replicas afresh (the old ones, if
+   * their node comes back, are removed there as no longer its own). A compare-and-set: when the instance changed
+   * meanwhile, nothing moves and the next take-over round looks again.
+   */
+  public Future<Boolean> moveTo(Instance instance, String newNode) {
+    LOG.warn("node {} is gone; instance {} moves to node {}", instance.node(), instance.id(), newNode);
     Instance.Edit edit = instance.edit();
-    edit.node = node;
+    edit.node = newNode;
     edit.endpoints = List.of();
-    transactions.run(systemCall(), tx -> store.update(tx.sql(), edit.done()))
-        .onSuccess(saved -> saved.ifPresent(s -> convergeHere(s.id())));
+    return transactions.run(systemCall(), tx -> store.update(tx.sql(), edit.done())).map(saved -> {
+      saved.ifPresent(this::converge);
+      return saved.isPresent();
+    });
   }
 
   /** Runs work for one instance after the work queued before it, whatever that work's outcome. */
