@@ -58,11 +58,11 @@ public final class InstanceStore {
   /** The whole-tenant filter's total: its first parameter is the tenant id. */
   private static final String TENANT_INSTANCES = "(SELECT used_instances FROM tenants WHERE id = $1)";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
-  private static final String STUCK = "SELECT " + Instance.COLUMNS + """
-       FROM instances WHERE state = ANY($1) AND updated_at < now() - $2 * interval '1 millisecond'
-      ORDER BY updated_at LIMIT $3""";
-  private static final String ON_DEAD_NODES = "SELECT " + Instance.COLUMNS + """
-       FROM instances WHERE node IS NOT NULL AND NOT (node = ANY($1)) ORDER BY id LIMIT $2""";
+  private static final String STUCK = "SELECT " + Instance.COLUMNS
+      + " FROM instances WHERE state = ANY($1) AND updated_at < now() - $2 * interval '1 millisecond'"
+      + " ORDER BY updated_at LIMIT $3";
+  private static final String ON_DEAD_NODES = "SELECT " + Instance.COLUMNS
+      + " FROM instances WHERE node IS NOT NULL AND NOT (node = ANY($1)) ORDER BY id LIMIT $2";
   private static final String BY_STATE = "SELECT state, count(*) AS n FROM instances GROUP BY state";
   private static final String OF_TENANT_IN_STATES =
       "SELECT " + Instance.COLUMNS + " FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";

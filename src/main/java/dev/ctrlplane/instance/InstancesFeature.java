@@ -87,6 +87,8 @@ public final class InstancesFeature implements Feature {
   public Future<?> started() {
     CountGauges.start(node.vertx(), "ctrlplane.instances", "instances in each state, cluster-wide", "state",
         Arrays.stream(InstanceState.values()).map(InstanceState::wire).toList(), this::countByState, node.config().metricsInterval());
+    // Orphans are this node's own business (its providers' replicas), so the sweep is a local timer, not a job.
+    node.vertx().setPeriodic(node.config().scheduler().reconcileInterval().toMillis(), tick -> runtime.removeOrphans());
     return runtime.reconcileNode();
   }
 }
