@@ -2,6 +2,7 @@ package dev.ctrlplane.provider;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -82,4 +83,9 @@ public interface Provider {
    * starts nothing ignores it.
    */
   default void setSecretSource(SecretSource source) {}
+
+  /** The provider's logs and resource samples of replicas, when it has them. */
+  default Optional<ReplicaTelemetry> telemetry() {
+    return Optional.empty();
+  }
 }
