@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctrlplane.support.Api;
+import dev.ctrlplane.provider.ReplicaTelemetry;
 import dev.ctrlplane.support.Fixtures;
+import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.NodeExtension;
 import dev.ctrlplane.support.PodmanEngine;
 import dev.ctrlplane.support.TestNode;
@@ -104,5 +106,33 @@ class DockerLifecycleTest {
         .filter(p -> p.getString("name").equals("docker")).findFirst().orElseThrow();
     assertTrue(docker.getBoolean("healthy"), docker::encode);
     assertTrue(docker.getString("message").contains("4."), docker::encode);
+  }
+
+  @Test
+  void logsAreDemultiplexedIntoStdoutAndStderrLinesAndStatsSampleEachReplica() {
+    String id = user.post("/v1/instances", dockerInstance("telemetry", "localhost/web:1", 2)).expect(201).id();
+    JsonObject running = user.awaitState(id, "running", 60);
+    endpoints(running).forEach(url -> DockerHttp.version(url)); // some traffic for the network counters
+    ReplicaTelemetry telemetry = node.plane().providers().get("docker").telemetry().orElseThrow();
+
+    List<ReplicaTelemetry.LogLine> lines = Futures.await(telemetry.logs(id, null, 100));
+    for (int replica = 0; replica < 2; replica++) {
+      int r = replica;
+      assertTrue(lines.stream().anyMatch(l -> l.replica() == r && l.stream().equals("stdout")
+          && l.message().equals("version one serving on 8080") && l.timestamp() != null), lines::toString);
+      assertTrue(lines.stream().anyMatch(l -> l.replica() == r && l.stream().equals("stderr")
+          && l.message().equals("a line on stderr")), lines::toString);
+    }
+
+    List<ReplicaTelemetry.ReplicaStats> stats = Futures.await(telemetry.stats(id));
+    assertEquals(2, stats.size(), stats::toString);
+    for (ReplicaTelemetry.ReplicaStats sample : stats) {
+      assertTrue(sample.memoryUsedBytes() > 0, sample::toString);
+      assertEquals(64L * 1024 * 1024, sample.memoryLimitBytes(), sample::toString);
+      assertTrue(sample.networkInBytes() > 0 && sample.networkOutBytes() > 0, sample::toString);
+      assertTrue(sample.cpuPercent() >= 0, sample::toString);
+    }
+    user.delete("/v1/instances/" + id + "?wait=30s").expect(204);
+    assertEquals(List.of(), Futures.await(telemetry.stats(id)));
   }
 }
