@@ -128,6 +128,12 @@ public final class DockerProvider implements Provider {
     } catch (ProviderException e) {
       return Future.failedFuture(e);
     }
+    return available();
+  }
+
+  /** The engine answers {@code /_ping}; otherwise a failure that the API answers 503. */
+  @Override
+  public Future<Void> available() {
     return onCaller(engine.ping(PING_TIMEOUT).onFailure(this::engineDown));
   }
 

@@ -110,6 +110,7 @@ class DockerEngineFailuresTest {
       assertTrue(docker(admin).getString("message").contains("unreachable"), docker(admin)::encode);
       user.post("/v1/instances", DockerLifecycleTest.dockerInstance("refused", "localhost/web:1", 1))
           .expectError(503, "provider_unavailable");
+      user.post("/v1/instances/" + id + "/restart").expectError(503, "provider_unavailable");
       assertEquals("one", DockerHttp.version(url), "containers run on without their engine's API");
       assertEquals("running", user.get("/v1/instances/" + id).expect(200).json().getString("state"));
     } finally {
