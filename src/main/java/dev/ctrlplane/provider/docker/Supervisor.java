@@ -70,7 +70,7 @@ final class Supervisor {
       for (DockerSlot slot : instance.slots()) {
         Container container = slot.container();
         if (container == null || slot.state() != DockerSlot.State.RUNNING || container.stopRequested()
-            || container.attachedAt() > listedAt || "running".equalsIgnoreCase(states.get(container.id()))) {
+            || container.attachedAt() > listedAt || isAlive(states.get(container.id()))) {
           continue;
         }
         if (container.markExitSeen()) {
@@ -78,6 +78,11 @@ final class Supervisor {
         }
       }
     }
+  }
+
+  /** Running, or paused by an operator (its process is still there): not a crash. */
+  private static boolean isAlive(String state) {
+    return "running".equalsIgnoreCase(state) || "paused".equalsIgnoreCase(state);
   }
 
   private Future<Void> exited(DockerSlot slot, Container container) {
