@@ -214,12 +214,20 @@ public record CtrlplaneConfig(
           s.integer("provider.docker.default_port", 1, 65535),
           s.integer("provider.docker.ulimits.nofile", 1, 1 << 24),
           s.integer("provider.docker.ulimits.nproc", 1, 1 << 24),
-          s.duration("provider.docker.stop_grace"),
-          s.duration("provider.docker.start_timeout"),
-          s.duration("provider.docker.pull_timeout"),
-          s.duration("provider.docker.poll_interval"),
+          positive(s, "provider.docker.stop_grace"),
+          positive(s, "provider.docker.start_timeout"),
+          positive(s, "provider.docker.pull_timeout"),
+          positive(s, "provider.docker.poll_interval"),
           s.integer("provider.docker.max_restarts", 0, 1000),
-          s.duration("provider.docker.restart_window"));
+          positive(s, "provider.docker.restart_window"));
+    }
+
+    private static Duration positive(Settings s, String key) {
+      Duration value = s.duration(key);
+      if (value.isNegative() || value.isZero()) {
+        throw ConfigException.invalid(key, Durations.format(value), "expected a positive duration");
+      }
+      return value;
     }
   }
 

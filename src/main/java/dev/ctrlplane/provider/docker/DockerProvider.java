@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -331,9 +330,5 @@ public final class DockerProvider implements Provider {
       return result;
     }
     return Future.future(promise -> result.onComplete(ar -> caller.runOnContext(v -> promise.handle(ar))));
-  }
-
-  Collection<DockerInstance> held() {
-    return instances.values();
   }
 }

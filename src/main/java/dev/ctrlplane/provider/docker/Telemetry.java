@@ -22,7 +22,8 @@ final class Telemetry implements ReplicaTelemetry {
 
   private final Engine engine;
   private final Function<String, DockerInstance> instances;
-  private final Map<String, CpuSample> previous = new ConcurrentHashMap<>();
+  /** The last CPU sample of each container, by instance: replaced at each {@link #stats}, so gone ones drop out. */
+  private final Map<String, Map<String, CpuSample>> previous = new ConcurrentHashMap<>();
 
   Telemetry(Engine engine, Function<String, DockerInstance> instances) {
     this.engine = engine;
@@ -52,15 +53,24 @@ final class Telemetry implements ReplicaTelemetry {
   @Override
   public Future<List<ReplicaStats>> stats(String instanceId) {
     List<Future<ReplicaStats>> perReplica = new ArrayList<>();
+    Map<String, CpuSample> before = previous.getOrDefault(instanceId, Map.of());
+    Map<String, CpuSample> now = new ConcurrentHashMap<>();
     for (DockerSlot slot : slots(instanceId)) {
       Container container = slot.container();
       if (container != null) {
-        perReplica.add(engine.stats(container.id()).map(json -> sample(slot.index(), container.id(), json))
+        perReplica.add(engine.stats(container.id())
+            .map(json -> sample(slot.index(), json, before.get(container.id()), now, container.id()))
             .otherwise((ReplicaStats) null));
       }
     }
-    return Future.join(perReplica).transform(done -> Future.succeededFuture(perReplica.stream()
-        .map(Future::result).filter(Objects::nonNull).toList()));
+    return Future.join(perReplica).transform(done -> {
+      if (now.isEmpty()) {
+        previous.remove(instanceId);
+      } else {
+        previous.put(instanceId, now);
+      }
+      return Future.succeededFuture(perReplica.stream().map(Future::result).filter(Objects::nonNull).toList());
+    });
   }
 
   private List<DockerSlot> slots(String instanceId) {
@@ -68,12 +78,13 @@ final class Telemetry implements ReplicaTelemetry {
     return instance == null ? List.of() : List.copyOf(instance.slots());
   }
 
-  private ReplicaStats sample(int index, String containerId, JsonObject json) {
+  private static ReplicaStats sample(int index, JsonObject json, CpuSample before, Map<String, CpuSample> now,
+      String containerId) {
     JsonObject cpu = json.getJsonObject("cpu_stats", new JsonObject());
     long total = cpu.getJsonObject("cpu_usage", new JsonObject()).getLong("total_usage", 0L);
     long system = cpu.getLong("system_cpu_usage", 0L);
     int cpus = cpu.getInteger("online_cpus", 1);
-    CpuSample before = previous.put(containerId, new CpuSample(total, system));
+    now.put(containerId, new CpuSample(total, system));
     JsonObject pre = json.getJsonObject("precpu_stats", new JsonObject());
     long preTotal = pre.getJsonObject("cpu_usage", new JsonObject()).getLong("total_usage", 0L);
     long preSystem = pre.getLong("system_cpu_usage", 0L);
@@ -95,9 +106,5 @@ final class Telemetry implements ReplicaTelemetry {
     }
     return new ReplicaStats(index, Instant.now(), Math.max(0, percent), memory.getLong("usage", 0L),
         memory.getLong("limit", 0L), rx, tx);
-  }
-
-  void forget(String containerId) {
-    previous.remove(containerId);
   }
 }
