@@ -62,6 +62,12 @@ final class Adopter {
 
   private Future<Void> take(DockerInstance instance, int index, String id, JsonObject labels) {
     int servingPort = Labels.integer(labels, Labels.PORT, config.defaultPort());
+    DockerSlot taken = instance.slot(index);
+    if (taken != null) {
+      // adopted by an earlier attempt that failed further on; a different container for a held slot is a duplicate
+      Container held = taken.container();
+      return held != null && held.id().equals(id) ? Future.succeededFuture() : engine.remove(id);
+    }
     return engine.inspect(id).map(inspect -> {
       DockerSlot slot = instance.newSlot(index, Labels.get(labels, Labels.RELEASE), Labels.get(labels, Labels.IMAGE));
       slot.restarts(Labels.integer(labels, Labels.RESTARTS, 0));
