@@ -19,16 +19,14 @@
 #
 # scripts/bench.sh deploy [--warmup 5] [--seconds 20] [--clients 64] [--rounds 5]: the deployment benchmark instead.
 # scripts/bench.sh edge [--duration 15s] [--warmup 5s] [--connections 64]: the edge router against nginx instead.
+# scripts/bench.sh docker [--rounds 5]: the docker provider benchmark (on Podman, started by it) instead.
 set -euo pipefail
 
-# Other suites have scripts of their own: scripts/bench.sh deploy [...] runs scripts/bench/deploy.sh [...].
-if [[ ${1:-} == deploy ]]; then
+# Other suites have scripts of their own: scripts/bench.sh <suite> [...] runs scripts/bench/<suite>.sh [...].
+if [[ -n ${1:-} && ${1:0:1} != - && -x "$(dirname "$0")/bench/$1.sh" ]]; then
+  suite=$1
   shift
-  exec "$(dirname "$0")/bench/deploy.sh" "$@"
-fi
-if [[ ${1:-} == edge ]]; then
-  shift
-  exec "$(dirname "$0")/bench/edge.sh" "$@"
+  exec "$(dirname "$0")/bench/$suite.sh" "$@"
 fi
 
 DURATION=20s

@@ -17,6 +17,8 @@ import dev.ctrlplane.instance.InstancesFeature;
 import dev.ctrlplane.network.NetworkFeature;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.Providers;
+import dev.ctrlplane.provider.docker.DockerConfig;
+import dev.ctrlplane.provider.docker.DockerProvider;
 import dev.ctrlplane.provider.noop.NoopProvider;
 import dev.ctrlplane.provider.process.ProcessProvider;
 import dev.ctrlplane.provider.process.ProcessProviderConfig;
@@ -130,6 +132,9 @@ public final class ControlPlane {
     if (config.provider().noopEnabled()) {
       enabled.add(new NoopProvider());
     }
+    if (config.provider().docker().enabled()) {
+      enabled.add(new DockerProvider(vertx, dockerConfig(config)));
+    }
     Providers providers = new Providers(config.provider().defaultName(), enabled);
     return new NodeServices(vertx, config, pool, transactions, new Tenancy(config.tenancy()), providers,
         new RefusalRecorder(transactions), config.secrets().keyRing());
@@ -180,6 +185,15 @@ public final class ControlPlane {
     ProcessProviderConfig defaults = ProcessProviderConfig.defaults(p.imagesDir(), config.dataDir().resolve("replicas"));
     return new ProcessProviderConfig(p.imagesDir(), defaults.runDir(), p.stopGrace(), p.startTimeout(),
         defaults.restartBackoffMin(), defaults.restartBackoffMax(), p.maxRestarts(), p.restartWindow());
+  }
+
+  private static DockerConfig dockerConfig(CtrlplaneConfig config) {
+    var d = config.provider().docker();
+    DockerConfig defaults = DockerConfig.defaults(d.host(), config.nodeName(), config.dataDir().resolve("docker"));
+    return new DockerConfig(d.host(), config.nodeName(), defaults.stateDir(), d.runtime(), d.bindAddress(),
+        d.advertiseAddress(), d.defaultPort(), d.ulimitNofile(), d.ulimitNproc(), d.stopGrace(), d.startTimeout(),
+        d.pullTimeout(), d.pollInterval(), defaults.restartBackoffMin(), defaults.restartBackoffMax(), d.maxRestarts(),
+        d.restartWindow());
   }
 
   /** The version from the jar's manifest ("dev" when run from classes). */

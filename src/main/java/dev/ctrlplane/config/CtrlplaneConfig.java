@@ -202,7 +202,7 @@ public record CtrlplaneConfig(
     }
   }
 
-  /** Providers: the default one, the process provider's settings, the benchmark-only noop provider. */
+  /** Providers: the default one, the process provider's settings, the docker provider's, the benchmark-only noop. */
   public record ProviderConfig(
       String defaultName,
       Path imagesDir,
@@ -210,12 +210,16 @@ public record CtrlplaneConfig(
       java.time.Duration startTimeout,
       int maxRestarts,
       java.time.Duration restartWindow,
-      boolean noopEnabled) {
+      boolean noopEnabled,
+      DockerSettings docker) {
     static ProviderConfig from(Settings s) {
       String defaultName = s.string("provider.default");
       boolean noop = s.bool("provider.noop.enabled");
-      if (!defaultName.equals("process") && !(defaultName.equals("noop") && noop)) {
-        throw ConfigException.invalid("provider.default", defaultName, "expected process (or noop with provider.noop.enabled)");
+      DockerSettings docker = DockerSettings.from(s);
+      if (!defaultName.equals("process") && !(defaultName.equals("noop") && noop)
+          && !(defaultName.equals("docker") && docker.enabled())) {
+        throw ConfigException.invalid("provider.default", defaultName,
+            "expected process (or noop with provider.noop.enabled, docker with provider.docker.enabled)");
       }
       return new ProviderConfig(
           defaultName,
@@ -224,7 +228,61 @@ public record CtrlplaneConfig(
           s.duration("provider.process.start_timeout"),
           s.integer("provider.process.max_restarts", 0, 1000),
           s.duration("provider.process.restart_window"),
-          noop);
+          noop,
+          docker);
+    }
+  }
+
+  /** The docker provider: where its engine listens and how its containers run (see conf/ctrlplane.yaml). */
+  public record DockerSettings(
+      boolean enabled,
+      String host,
+      String runtime,
+      String bindAddress,
+      String advertiseAddress,
+      int defaultPort,
+      int ulimitNofile,
+      int ulimitNproc,
+      Duration stopGrace,
+      Duration startTimeout,
+      Duration pullTimeout,
+      Duration pollInterval,
+      int maxRestarts,
+      Duration restartWindow) {
+    static DockerSettings from(Settings s) {
+      String host = s.string("provider.docker.host");
+      if (!host.matches("unix:///.+|tcp://[^/]+:\\d{1,5}")) {
+        throw ConfigException.invalid("provider.docker.host", host, "expected unix:///path/to/docker.sock or tcp://host:port");
+      }
+      String bind = s.string("provider.docker.bind_address");
+      try {
+        InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
+        throw ConfigException.invalid("provider.docker.bind_address", bind, "expected an IP address of this node");
+      }
+      return new DockerSettings(
+          s.bool("provider.docker.enabled"),
+          host,
+          s.string("provider.docker.runtime"),
+          bind,
+          s.string("provider.docker.advertise_address"),
+          s.integer("provider.docker.default_port", 1, 65535),
+          s.integer("provider.docker.ulimits.nofile", 1, 1 << 24),
+          s.integer("provider.docker.ulimits.nproc", 1, 1 << 24),
+          positive(s, "provider.docker.stop_grace"),
+          positive(s, "provider.docker.start_timeout"),
+          positive(s, "provider.docker.pull_timeout"),
+          positive(s, "provider.docker.poll_interval"),
+          s.integer("provider.docker.max_restarts", 0, 1000),
+          positive(s, "provider.docker.restart_window"));
+    }
+
+    private static Duration positive(Settings s, String key) {
+      Duration value = s.duration(key);
+      if (value.isNegative() || value.isZero()) {
+        throw ConfigException.invalid(key, Durations.format(value), "expected a positive duration");
+      }
+      return value;
     }
   }
 
