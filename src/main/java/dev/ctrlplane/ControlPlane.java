@@ -7,6 +7,7 @@ import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.events.EventsFeature;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
 import dev.ctrlplane.http.Gateway;
@@ -94,7 +95,8 @@ public final class ControlPlane {
         instances,
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances));
+        new DeploymentsFeature(node, instances),
+        new EventsFeature(node));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))

@@ -54,6 +54,7 @@ final class OpenApi {
       Map.entry("GET /v1/admin/audit/verify", "Recompute a tenant's audit hash chain"),
       Map.entry("GET /v1/admin/stats", "Counts of tenants, instances, providers, cluster nodes"),
       Map.entry("GET /v1/admin/providers", "Providers: health, capabilities, instances"),
+      Map.entry("GET /v1/events", "Server-Sent Events (types=, instance_id=, tenant_id=; Last-Event-ID or after= resumes; ?token= accepted)"),
       Map.entry("GET /v1/openapi.json", "This document"));
 
   private OpenApi() {}

@@ -1,0 +1,36 @@
+package dev.ctrlplane.events;
+
+import dev.ctrlplane.Feature;
+import dev.ctrlplane.NodeServices;
+import dev.ctrlplane.http.EventRoutes;
+import dev.ctrlplane.http.Gateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+
+/**
+ * Events for every subscriber (SPEC §11): the node's feed and its {@code GET /v1/events} streams.
+ */
+public final class EventsFeature implements Feature {
+
+  private final EventsConfig config;
+  private final EventLog log;
+  private final EventFeed feed;
+
+  public EventsFeature(NodeServices node) {
+    this.config = node.config().events();
+    this.log = new EventLog(node.pool());
+    this.feed = new EventFeed(log, config.pollInterval(), config.window());
+  }
+
+  @Override
+  public Future<?> deploy(Vertx vertx) {
+    return vertx.deployVerticle(feed);
+  }
+
+  @Override
+  public void mount(Router router, Gateway gateway) {
+    new EventRoutes(feed, log, config.retention(),
+        new EventStream.Settings(config.heartbeat().toMillis(), config.streamBuffer(), 500)).mount(router);
+  }
+}
