@@ -9,23 +9,35 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
 /**
- * Events for every subscriber (SPEC §11): the node's feed and its {@code GET /v1/events} streams.
+ * Events for every subscriber (SPEC §11): the node's feed and its {@code GET /v1/events} streams, the marks of what
+ * this node published, and the outbox relay.
  */
 public final class EventsFeature implements Feature {
 
   private final EventsConfig config;
   private final EventLog log;
   private final EventFeed feed;
+  private final PublishMarks marks;
+  private final EventRelay relay;
 
   public EventsFeature(NodeServices node) {
     this.config = node.config().events();
     this.log = new EventLog(node.pool());
     this.feed = new EventFeed(log, config.pollInterval(), config.window());
+    this.marks = new PublishMarks(node.pool());
+    EventPublisher publisher = node.transactions().publisher();
+    publisher.onPublished(marks::published);
+    this.relay = new EventRelay(node.pool(), publisher, config.relayGrace(), config.retention());
+  }
+
+  public EventRelay relay() {
+    return relay;
   }
 
   @Override
   public Future<?> deploy(Vertx vertx) {
-    return vertx.deployVerticle(feed);
+    return vertx.deployVerticle(feed)
+        .compose(fed -> vertx.deployVerticle(new OutboxVerticle(marks, relay, config.relayInterval())));
   }
 
   @Override
