@@ -2,7 +2,12 @@ package dev.ctrlplane.events;
 
 import dev.ctrlplane.Feature;
 import dev.ctrlplane.NodeServices;
+import dev.ctrlplane.events.webhooks.WebhookService;
+import dev.ctrlplane.events.webhooks.WebhookStore;
+import dev.ctrlplane.events.webhooks.WebhookTargets;
+import dev.ctrlplane.events.webhooks.WebhooksVerticle;
 import dev.ctrlplane.http.EventRoutes;
+import dev.ctrlplane.http.WebhookRoutes;
 import dev.ctrlplane.http.Gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +15,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * Events for every subscriber (SPEC §11): the node's feed and its {@code GET /v1/events} streams, the marks of what
- * this node published, and the outbox relay.
+ * this node published, the outbox relay, and webhooks.
  */
 public final class EventsFeature implements Feature {
 
@@ -19,6 +24,8 @@ public final class EventsFeature implements Feature {
   private final EventFeed feed;
   private final PublishMarks marks;
   private final EventRelay relay;
+  private final WebhookService webhooks;
+  private final dev.ctrlplane.audit.RefusalRecorder refusals;
 
   public EventsFeature(NodeServices node) {
     this.config = node.config().events();
@@ -28,6 +35,10 @@ public final class EventsFeature implements Feature {
     EventPublisher publisher = node.transactions().publisher();
     publisher.onPublished(marks::published);
     this.relay = new EventRelay(node.pool(), publisher, config.relayGrace(), config.retention());
+    WebhookTargets targets = new WebhookTargets(node.vertx(), config.webhooks().allowPrivateTargets());
+    this.webhooks = new WebhookService(new WebhookStore(node.pool()), node.transactions(), node.tenancy(),
+        node.keys(), targets);
+    this.refusals = node.refusals();
   }
 
   public EventRelay relay() {
@@ -37,12 +48,14 @@ public final class EventsFeature implements Feature {
   @Override
   public Future<?> deploy(Vertx vertx) {
     return vertx.deployVerticle(feed)
-        .compose(fed -> vertx.deployVerticle(new OutboxVerticle(marks, relay, config.relayInterval())));
+        .compose(fed -> vertx.deployVerticle(new OutboxVerticle(marks, relay, config.relayInterval())))
+        .compose(outbox -> vertx.deployVerticle(new WebhooksVerticle(webhooks, refusals)));
   }
 
   @Override
   public void mount(Router router, Gateway gateway) {
     new EventRoutes(feed, log, config.retention(),
         new EventStream.Settings(config.heartbeat().toMillis(), config.streamBuffer(), 500)).mount(router);
+    new WebhookRoutes(gateway).mount(router);
   }
 }
