@@ -15,7 +15,6 @@ ALTER TABLE events SET (fillfactor = 90);
 DROP INDEX events_tenant;
 CREATE INDEX events_position ON events (xid, seq);
 CREATE INDEX events_tenant ON events (tenant_id, xid, seq);
-CREATE INDEX events_created ON events (created_at);
 
 -- Where the relay and the webhook fan-out are in the stream: one row each, locked by the one node working on it.
 CREATE TABLE event_cursors (

@@ -48,6 +48,15 @@ public final class EventLog {
    * horizon and the rows come from one statement, hence one snapshot.
    */
   public Future<Batch> read(EventPosition after, EventFilter filter, int limit) {
+    return read(pool, after, filter, limit);
+  }
+
+  /** {@link #read} of every event, on a given connection (e.g. inside a job's transaction). */
+  public static Future<Batch> read(SqlClient sql, EventPosition after, int limit) {
+    return read(sql, after, new EventFilter(null, List.of(), null), limit);
+  }
+
+  private static Future<Batch> read(SqlClient sql, EventPosition after, EventFilter filter, int limit) {
     Filter where = new Filter().and("(xid, seq) > (?, ?)", after.xid(), after.seq()).and("xid < h.horizon");
     if (filter.tenantId() != null) {
       where.and("tenant_id = ?", filter.tenantId());
@@ -58,9 +67,9 @@ public final class EventLog {
     if (!filter.types().isEmpty()) {
       where.and("type LIKE ANY (?)", (Object) filter.likePatterns());
     }
-    String sql = "WITH h AS (SELECT " + HORIZON + " AS horizon) SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL "
+    String query = "WITH h AS (SELECT " + HORIZON + " AS horizon) SELECT h.horizon, e.* FROM h LEFT JOIN LATERAL "
         + "(SELECT " + COLUMNS + " FROM events" + where.where() + " ORDER BY xid, seq LIMIT " + limit + ") e ON true";
-    return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> batch(rows, limit));
+    return sql.preparedQuery(query).execute(where.tuple()).map(rows -> batch(rows, limit));
   }
 
   /** The position of an event, if it is still kept. */

@@ -2,6 +2,7 @@ package dev.ctrlplane.events;
 
 import dev.ctrlplane.Feature;
 import dev.ctrlplane.NodeServices;
+import dev.ctrlplane.events.webhooks.WebhookSender;
 import dev.ctrlplane.events.webhooks.WebhookService;
 import dev.ctrlplane.events.webhooks.WebhookStore;
 import dev.ctrlplane.events.webhooks.WebhookTargets;
@@ -25,6 +26,8 @@ public final class EventsFeature implements Feature {
   private final PublishMarks marks;
   private final EventRelay relay;
   private final WebhookService webhooks;
+  private final WebhookSender sender;
+  private final io.vertx.sqlclient.Pool pool;
   private final dev.ctrlplane.audit.RefusalRecorder refusals;
 
   public EventsFeature(NodeServices node) {
@@ -36,8 +39,10 @@ public final class EventsFeature implements Feature {
     publisher.onPublished(marks::published);
     this.relay = new EventRelay(node.pool(), publisher, config.relayGrace(), config.retention());
     WebhookTargets targets = new WebhookTargets(node.vertx(), config.webhooks().allowPrivateTargets());
-    this.webhooks = new WebhookService(new WebhookStore(node.pool()), node.transactions(), node.tenancy(),
-        node.keys(), targets);
+    WebhookStore store = new WebhookStore(node.pool());
+    this.webhooks = new WebhookService(store, node.transactions(), node.tenancy(), node.keys(), targets);
+    this.sender = new WebhookSender(node.vertx(), store, node.keys(), targets, config.webhooks(), node.nodeName());
+    this.pool = node.pool();
     this.refusals = node.refusals();
   }
 
@@ -48,7 +53,8 @@ public final class EventsFeature implements Feature {
   @Override
   public Future<?> deploy(Vertx vertx) {
     return vertx.deployVerticle(feed)
-        .compose(fed -> vertx.deployVerticle(new OutboxVerticle(marks, relay, config.relayInterval())))
+        .compose(fed -> vertx.deployVerticle(new OutboxVerticle(marks, relay, config.relayInterval(), pool, sender,
+            config.webhooks().fanoutInterval())))
         .compose(outbox -> vertx.deployVerticle(new WebhooksVerticle(webhooks, refusals)));
   }
 

@@ -18,19 +18,53 @@ final class OutboxVerticle extends VerticleBase {
   private final PublishMarks marks;
   private final EventRelay relay;
   private final Duration relayInterval;
+  private final io.vertx.sqlclient.Pool pool;
+  private final dev.ctrlplane.events.webhooks.WebhookSender sender;
+  private final Duration fanoutInterval;
   private boolean relaying;
+  private boolean fanningOut;
 
-  OutboxVerticle(PublishMarks marks, EventRelay relay, Duration relayInterval) {
+  OutboxVerticle(PublishMarks marks, EventRelay relay, Duration relayInterval, io.vertx.sqlclient.Pool pool,
+      dev.ctrlplane.events.webhooks.WebhookSender sender, Duration fanoutInterval) {
     this.marks = marks;
     this.relay = relay;
     this.relayInterval = relayInterval;
+    this.pool = pool;
+    this.sender = sender;
+    this.fanoutInterval = fanoutInterval;
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(MARK_INTERVAL.toMillis(), id -> marks.flush());
     vertx.setPeriodic(relayInterval.toMillis(), id -> relayOnce());
+    vertx.setPeriodic(fanoutInterval.toMillis(), id -> fanOutOnce());
     return Future.succeededFuture();
+  }
+
+  private void fanOutOnce() {
+    if (fanningOut) {
+      return;
+    }
+    fanningOut = true;
+    pool.withTransaction(dev.ctrlplane.events.webhooks.WebhookFanout::runOnce)
+        .onSuccess(made -> made.forEach(this::deliver))
+        .onFailure(failed -> LOG.warn("webhook fan-out failed: {}", failed.getMessage()))
+        .onComplete(done -> fanningOut = false);
+  }
+
+  private void deliver(String deliveryId) {
+    sender.attempt(deliveryId).compose(result -> {
+      if (result.isBusy()) {
+        return Future.succeededFuture(result);
+      }
+      return dev.ctrlplane.events.webhooks.WebhookDeliveries.record(pool, result).map(result);
+    }).onSuccess(result -> {
+      if (!result.isFinal() && result.next() != null) {
+        long delay = Math.max(1, result.next().toEpochMilli() - System.currentTimeMillis());
+        vertx.setTimer(delay, id -> deliver(deliveryId));
+      }
+    }).onFailure(failed -> LOG.warn("webhook delivery {} failed: {}", deliveryId, failed.getMessage()));
   }
 
   private void relayOnce() {
