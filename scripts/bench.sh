@@ -18,12 +18,18 @@
 #   --out     also append the results as tab-separated lines to FILE (for medians over several runs)
 #
 # scripts/bench.sh deploy [--warmup 5] [--seconds 20] [--clients 64] [--rounds 5]: the deployment benchmark instead.
+# scripts/bench.sh events [--warmup 5] [--seconds 15] [--producers 32]: the events benchmark (SSE, webhooks, idle
+#   streams) instead.
 set -euo pipefail
 
 # Other suites have scripts of their own: scripts/bench.sh deploy [...] runs scripts/bench/deploy.sh [...].
 if [[ ${1:-} == deploy ]]; then
   shift
   exec "$(dirname "$0")/bench/deploy.sh" "$@"
+fi
+if [[ ${1:-} == events ]]; then
+  shift
+  exec "$(dirname "$0")/bench/events.sh" "$@"
 fi
 
 DURATION=20s
@@ -39,7 +45,7 @@ BUILD=0
 KEEP=0
 OUT=""
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;

@@ -52,6 +52,7 @@ public final class ControlPlane {
   private final Providers providers;
   private final InstanceRuntime runtime;
   private final int httpPort;
+  private Transactions transactions;
 
   private ControlPlane(CtrlplaneConfig config, Vertx vertx, Pool pool, Providers providers, InstanceRuntime runtime,
       int httpPort) {
@@ -103,6 +104,7 @@ public final class ControlPlane {
         .compose(deployed -> deployApi(vertx, config, features, new Readiness(vertx, pool)))
         .map(port -> {
           ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port);
+          plane.transactions = node.transactions();
           features.forEach(feature -> feature.started()
               .onFailure(f -> LOG.warn("start-up work of {} failed: {}", feature.getClass().getSimpleName(),
                   f.getMessage())));
@@ -183,6 +185,11 @@ public final class ControlPlane {
 
   public String nodeName() {
     return config.nodeName();
+  }
+
+  /** The node's unit-of-work runner (events published and marked as the API's are): for benchmarks and tests. */
+  public Transactions transactions() {
+    return transactions;
   }
 
   public Providers providers() {

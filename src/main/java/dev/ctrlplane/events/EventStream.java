@@ -20,6 +20,8 @@ public final class EventStream implements EventFeed.Subscriber {
   /** How streams behave, from {@code events.*}. */
   public record Settings(long heartbeatMillis, int bufferBytes, int catchUpPage) {}
 
+  /** Frames are sent in writes of up to this many bytes, not one write per event. */
+  private static final int FLUSH_BYTES = 64 * 1024;
   private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
 
   private final Context context;
@@ -95,17 +97,25 @@ public final class EventStream implements EventFeed.Subscriber {
       return;
     }
     var events = window.events();
+    Buffer frames = Buffer.buffer();
     for (int i = window.firstAfter(cursor); i < events.size(); i++) {
       StoredEvent event = events.get(i);
       cursor = event.position();
       if (filter.matches(event)) {
-        response.write(Buffer.buffer(event.frame()));
-        if (response.writeQueueFull()) {
-          backlogged = true;
-          awaitDrain();
-          return;
+        frames.appendBytes(event.frame());
+        if (frames.length() >= FLUSH_BYTES) {
+          response.write(frames);
+          frames = Buffer.buffer();
+          if (response.writeQueueFull()) {
+            backlogged = true;
+            awaitDrain();
+            return;
+          }
         }
       }
+    }
+    if (frames.length() > 0) {
+      response.write(frames); // one write (one chunk, one flush) for what this wake-up found
     }
     backlogged = false;
     cursor = EventPosition.max(cursor, window.scanned());
@@ -123,7 +133,11 @@ public final class EventStream implements EventFeed.Subscriber {
         return;
       }
       EventLog.Batch batch = done.result();
-      batch.events().forEach(event -> response.write(Buffer.buffer(event.frame())));
+      Buffer frames = Buffer.buffer();
+      batch.events().forEach(event -> frames.appendBytes(event.frame()));
+      if (frames.length() > 0) {
+        response.write(frames);
+      }
       cursor = batch.next(cursor);
       waiting = false;
       if (response.writeQueueFull()) {

@@ -23,15 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SseClient implements AutoCloseable {
 
-  /** One event frame: its id, event name and data (null when absent). */
-  public record Frame(String id, String event, String data) {
+  /** One event frame: its id, event name and data (null when absent), and when it arrived (nanoTime). */
+  public record Frame(String id, String event, String data, long atNanos) {
     public JsonObject json() {
       return new JsonObject(data);
     }
   }
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final Frame END = new Frame(null, "<end>", null);
+  private static final Frame END = new Frame(null, "<end>", null, 0);
 
   private final int status;
   private final String body;
@@ -129,7 +129,7 @@ public final class SseClient implements AutoCloseable {
       while ((line = lines.readLine()) != null) {
         if (line.isEmpty()) {
           if (event != null || data != null) {
-            frames.add(new Frame(id, event, data == null ? null : data.toString()));
+            frames.add(new Frame(id, event, data == null ? null : data.toString(), System.nanoTime()));
           }
           id = null;
           event = null;
