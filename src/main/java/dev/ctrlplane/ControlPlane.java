@@ -19,6 +19,7 @@ import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
 import dev.ctrlplane.provider.process.ProcessProvider;
 import dev.ctrlplane.provider.process.ProcessProviderConfig;
+import dev.ctrlplane.scheduler.SchedulerFeature;
 import dev.ctrlplane.secrets.SecretsFeature;
 import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
@@ -92,12 +93,12 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
-    List<Feature> features = List.of(
+    List<Feature> features = SchedulerFeature.after(node, List.of(
         instances,
+        new EventsFeature(node),
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances),
-        new EventsFeature(node));
+        new DeploymentsFeature(node, instances)));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))

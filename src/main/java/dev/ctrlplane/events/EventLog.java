@@ -92,13 +92,6 @@ public final class EventLog {
     });
   }
 
-  /** Deletes events written before {@code cutoff}, at most {@code limit} at a time; the number deleted. */
-  public static Future<Integer> prune(SqlClient sql, Instant cutoff, int limit) {
-    return sql.preparedQuery("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE created_at < $1 "
-            + "ORDER BY created_at LIMIT $2)")
-        .execute(Tuple.of(Times.toOffset(cutoff), limit)).map(RowSet::rowCount);
-  }
-
   private static Batch batch(RowSet<Row> rows, int limit) {
     List<StoredEvent> events = new ArrayList<>(rows.size());
     long horizon = 0;

@@ -17,12 +17,11 @@ import dev.ctrlplane.store.Times;
  * {@code event_cursors}, locked for the run, so one node relays at a time and a second one skips), past events
  * already marked, publishing the overdue ones, and stops at the first unmarked event still inside its grace. What it
  * published it marks, and moves its cursor, in the same transaction; a crash before that commit only republishes.
- * It also prunes events older than retention.
  */
 public final class EventRelay {
 
   /** What one run did. */
-  public record Run(int relayed, int pruned, boolean claimed) {}
+  public record Run(int relayed, boolean claimed) {}
 
   private static final String CLAIM = "SELECT xid, seq FROM event_cursors WHERE name = 'relay' FOR UPDATE SKIP LOCKED";
   private static final String READ = "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "
@@ -36,24 +35,21 @@ public final class EventRelay {
   private final Pool pool;
   private final EventPublisher publisher;
   private final Duration grace;
-  private final Duration retention;
 
-  public EventRelay(Pool pool, EventPublisher publisher, Duration grace, Duration retention) {
+  public EventRelay(Pool pool, EventPublisher publisher, Duration grace) {
     this.pool = pool;
     this.publisher = publisher;
     this.grace = grace;
-    this.retention = retention;
   }
 
   public Future<Run> runOnce() {
     return pool.withTransaction(conn -> conn.query(CLAIM).execute().compose(claimed -> {
       if (claimed.size() == 0) {
-        return Future.succeededFuture(new Run(0, 0, false));
+        return Future.succeededFuture(new Run(0, false));
       }
       Row cursor = claimed.iterator().next();
       EventPosition from = new EventPosition(cursor.getLong(0), cursor.getLong(1));
-      return relay(conn, from).compose(relayed -> EventLog.prune(conn, Times.now().minus(retention), BATCH)
-          .map(pruned -> new Run(relayed, pruned, true)));
+      return relay(conn, from).map(relayed -> new Run(relayed, true));
     }));
   }
 

@@ -105,12 +105,12 @@ public final class WebhookStore {
   }
 
   /** Records one attempt and the delivery's new state, in the caller's transaction. */
-  static Future<Void> recordAttempt(SqlClient sql, Delivery delivery, Attempt attempt, String state,
+  static Future<Void> recordAttempt(SqlClient sql, String deliveryId, Attempt attempt, String state,
       java.time.Instant next) {
-    return sql.preparedQuery(RECORD_ATTEMPT).execute(Tuple.from(new Object[] {delivery.id(), attempt.number(),
+    return sql.preparedQuery(RECORD_ATTEMPT).execute(Tuple.from(new Object[] {deliveryId, attempt.number(),
             attempt.node(), Times.toOffset(attempt.startedAt()), (int) attempt.durationMillis(), attempt.status(),
             attempt.error()}))
-        .compose(v -> sql.preparedQuery(UPDATE_DELIVERY).execute(Tuple.from(new Object[] {delivery.id(), state,
+        .compose(v -> sql.preparedQuery(UPDATE_DELIVERY).execute(Tuple.from(new Object[] {deliveryId, state,
             attempt.number(), next == null ? null : Times.toOffset(next), attempt.status(), attempt.error()})))
         .mapEmpty();
   }
