@@ -47,7 +47,7 @@ class EventsCrashTest {
     int portB = TestCluster.freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
     Map<String, String> common = Map.of("events.relay_grace", "1s", "events.relay_interval", "200ms",
-        "webhooks.allow_private_targets", "true", "webhooks.retry_initial", "200ms",
+        "webhooks.allow_private_targets", "true", "webhooks.retry_initial", "200ms", "webhooks.timeout", "2s",
         "cluster.enabled", "true", "cluster.host", "127.0.0.1", "cluster.members", members);
     Map<String, String> settingsA = new java.util.HashMap<>(common);
     settingsA.put("node.name", "survivor");
