@@ -20,6 +20,8 @@
 # scripts/bench.sh deploy [--warmup 5] [--seconds 20] [--clients 64] [--rounds 5]: the deployment benchmark instead.
 # scripts/bench.sh edge [--duration 15s] [--warmup 5s] [--connections 64]: the edge router against nginx instead.
 # scripts/bench.sh docker [--rounds 5]: the docker provider benchmark (on Podman, started by it) instead.
+# scripts/bench.sh events [--warmup 5] [--seconds 15] [--producers 32]: the events benchmark (SSE, webhooks, idle
+#   streams) instead.
 set -euo pipefail
 
 # Other suites have scripts of their own: scripts/bench.sh <suite> [...] runs scripts/bench/<suite>.sh [...].
@@ -42,7 +44,7 @@ BUILD=0
 KEEP=0
 OUT=""
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;

@@ -57,10 +57,12 @@ public final class ControlPlane {
   private final InstanceRuntime runtime;
   private final int httpPort;
   private final NetworkFeature network;
+  private final Transactions transactions;
 
   private ControlPlane(CtrlplaneConfig config, Vertx vertx, Pool pool, Providers providers, InstanceRuntime runtime,
-      int httpPort, NetworkFeature network) {
+      int httpPort, NetworkFeature network, Transactions transactions) {
     this.network = network;
+    this.transactions = transactions;
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -113,7 +115,7 @@ public final class ControlPlane {
         .compose(deployed -> deployApi(vertx, config, features, new Readiness(vertx, pool)))
         .map(port -> {
           ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port,
-              network);
+              network, node.transactions());
           features.forEach(feature -> feature.started()
               .onFailure(f -> LOG.warn("start-up work of {} failed: {}", feature.getClass().getSimpleName(),
                   f.getMessage())));
@@ -226,6 +228,11 @@ public final class ControlPlane {
 
   public String nodeName() {
     return config.nodeName();
+  }
+
+  /** The node's unit-of-work runner (events published and marked as the API's are): for benchmarks and tests. */
+  public Transactions transactions() {
+    return transactions;
   }
 
   public Providers providers() {

@@ -53,7 +53,7 @@ public record CtrlplaneConfig(
         SecretsConfig.from(s),
         deploy(s),
         scheduler(s),
-        new EventsConfig(s.duration("events.retention")),
+        EventsConfig.from(s),
         s.duration("metrics.refresh_interval"),
         logLevel,
         EdgeConfig.from(s));

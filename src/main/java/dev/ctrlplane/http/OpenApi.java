@@ -58,6 +58,12 @@ final class OpenApi {
       Map.entry("GET /v1/admin/audit/verify", "Recompute a tenant's audit hash chain"),
       Map.entry("GET /v1/admin/stats", "Counts of tenants, instances, providers, cluster nodes"),
       Map.entry("GET /v1/admin/providers", "Providers: health, capabilities, instances"),
+      Map.entry("GET /v1/events", "Server-Sent Events (types=, instance_id=, tenant_id=; Last-Event-ID or after= resumes; ?token= accepted)"),
+      Map.entry("POST /v1/webhooks", "Register a webhook (201; the signing secret is shown this once)"),
+      Map.entry("GET /v1/webhooks", "List webhooks (cursor page)"),
+      Map.entry("GET /v1/webhooks/{id}", "Get a webhook (never its secret)"),
+      Map.entry("DELETE /v1/webhooks/{id}", "Delete a webhook; its pending deliveries are dropped"),
+      Map.entry("GET /v1/webhooks/{id}/deliveries", "A webhook's deliveries with every attempt (cursor page)"),
       Map.entry("GET /v1/openapi.json", "This document"));
 
   private OpenApi() {}

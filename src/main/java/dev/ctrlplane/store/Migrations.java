@@ -23,10 +23,13 @@ public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   private static final long LOCK_KEY = 0x6374726c706c616eL; // "ctrlplan"
 
-  /** Every migration, oldest first. Each runs once, in its own transaction. */
+  /**
+   * Every migration, oldest first. Each runs once, in its own transaction. A script's version is the number in its
+   * name (V010 is version 10), so numbers assigned to features ahead of time may land in any order.
+   */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
       "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
-      "V007__scheduler.sql", "V009__routes.sql");
+      "V007__scheduler.sql", "V009__routes.sql", "V010__events_webhooks.sql");
 
   private final Pool pool;
 

@@ -36,6 +36,11 @@ public final class Transactions {
     return node;
   }
 
+  /** Where committed events go. */
+  public EventPublisher publisher() {
+    return publisher;
+  }
+
   /**
    * Runs {@code work} and its flush in one transaction, committed when both succeed and rolled back otherwise.
    * BEGIN is not awaited: the work's first statements follow it on the connection (the pool pipelines), which saves
