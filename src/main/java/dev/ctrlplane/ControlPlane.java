@@ -7,6 +7,7 @@ import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.health.HealthFeature;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
 import dev.ctrlplane.http.Gateway;
@@ -90,11 +91,13 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
+    HealthFeature health = new HealthFeature(node, instances);
     List<Feature> features = List.of(
         instances,
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances));
+        health,
+        new DeploymentsFeature(node, instances, health));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))

@@ -2,6 +2,7 @@ package dev.ctrlplane.config;
 
 import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.deploy.DeployConfig;
+import dev.ctrlplane.health.HealthConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,6 +25,7 @@ public record CtrlplaneConfig(
     TenancyConfig tenancy,
     SecretsConfig secrets,
     DeployConfig deploy,
+    HealthConfig health,
     Duration metricsInterval,
     String logLevel) {
 
@@ -47,18 +49,19 @@ public record CtrlplaneConfig(
         TenancyConfig.from(s),
         SecretsConfig.from(s),
         deploy(s),
+        HealthConfig.from(s),
         s.duration("metrics.refresh_interval"),
         logLevel);
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
-    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy, metricsInterval,
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy, health, metricsInterval,
         logLevel);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        metricsInterval, logLevel);
+        health, metricsInterval, logLevel);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */

@@ -36,6 +36,14 @@ public enum EventType {
   DEPLOY_CANCELLED("deploy.cancelled", "a deployment was cancelled; the previous release is being restored"),
   DEPLOY_ROLLED_BACK("deploy.rolled_back",
       "after a failed or cancelled deployment, the previous release is whole again"),
+  HEALTH_CHECK_CREATED("health.check_created", "a health check was added to an instance; data is the check"),
+  HEALTH_CHECK_DELETED("health.check_deleted", "a health check was deleted; data is the check"),
+  HEALTH_FAILED("health.failed",
+      "a check turned unhealthy on every replica; data is {check_id, name, instance_id, from, to, consecutive_failures}"),
+  HEALTH_DEGRADED("health.degraded",
+      "a check turned unhealthy on some replicas but not all; data is {check_id, name, instance_id, from, to, ...}"),
+  HEALTH_RECOVERED("health.recovered",
+      "a check that was unhealthy or degraded passes on every replica again; data is {check_id, name, from, to, ...}"),
   QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
 
   /** Every event is also published here. */
