@@ -36,14 +36,23 @@ record CheckInput(String name, CheckType type, String target, Duration interval,
       throw ApiException.invalidField("interval", "must be between 1s and 24h, got " + Durations.format(interval));
     }
     Duration timeout = Fields.optionalDuration(body, "timeout", "timeout")
-        .orElse(interval.compareTo(DEFAULT_TIMEOUT.multipliedBy(2)) < 0 ? interval.dividedBy(2) : DEFAULT_TIMEOUT);
+        .orElse(defaultTimeout(interval, config));
     if (timeout.isZero() || timeout.compareTo(interval) >= 0) {
       throw ApiException.invalidField("timeout", "must be more than 0 and less than interval ("
           + Durations.format(interval) + "), got " + Durations.format(timeout));
     }
+    if (timeout.compareTo(config.maxTimeout()) > 0) {
+      throw ApiException.invalidField("timeout", "must be at most " + Durations.format(config.maxTimeout())
+          + " (health.max_timeout), got " + Durations.format(timeout));
+    }
     int retries = Fields.optionalInt(body, "retries", "retries", 0, 10).orElse(DEFAULT_RETRIES);
     boolean enabled = Fields.optionalBoolean(body, "enabled", "enabled").orElse(true);
     return new CheckInput(name, type, target, interval, timeout, retries, enabled);
+  }
+
+  private static Duration defaultTimeout(Duration interval, HealthConfig config) {
+    Duration timeout = interval.compareTo(DEFAULT_TIMEOUT.multipliedBy(2)) < 0 ? interval.dividedBy(2) : DEFAULT_TIMEOUT;
+    return timeout.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : timeout;
   }
 
   /** The target, parsed against the instance's ports: 400 on {@code target} when it may not be probed. */

@@ -31,6 +31,15 @@ public record HealthCheck(String id, String tenantId, String instanceId, String 
         .put("updated_at", Times.format(updatedAt));
   }
 
+  /** The inverse of {@link #toJson} (a scheduled run carries its check in its item). */
+  public static HealthCheck fromJson(JsonObject json) {
+    return new HealthCheck(json.getString("id"), json.getString("tenant_id"), json.getString("instance_id"),
+        json.getString("name"), CheckType.of(json.getString("type")).orElseThrow(), json.getString("target"),
+        Durations.parse(json.getString("interval")).orElseThrow(), Durations.parse(json.getString("timeout")).orElseThrow(),
+        json.getInteger("retries"), json.getBoolean("enabled"), Times.parse(json.getString("created_at")).orElseThrow(),
+        Times.parse(json.getString("updated_at")).orElseThrow());
+  }
+
   /** What the audit log and events say about a check. */
   JsonObject summary() {
     return new JsonObject().put("check_id", id).put("instance_id", instanceId).put("name", name)

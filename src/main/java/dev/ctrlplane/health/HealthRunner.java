@@ -2,7 +2,6 @@ package dev.ctrlplane.health;
 
 import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.instance.Instance;
-import dev.ctrlplane.provider.PortMapping;
 import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.Replica;
 import dev.ctrlplane.store.Times;
@@ -36,13 +35,21 @@ public final class HealthRunner {
   }
 
   public Future<CheckRun> run(HealthCheck check, Instance instance) {
-    return providers.get(instance.providerName()).status(instance.id())
+    return run(check, ProbeSubject.of(instance));
+  }
+
+  public Future<CheckRun> run(HealthCheck check, ProbeSubject instance) {
+    return providers.get(instance.providerName()).status(instance.instanceId())
         .map(running -> running.replicas().stream().filter(r -> PROBED_STATES.contains(r.state())).toList())
         .compose(replicas -> probeAll(check, instance, replicas));
   }
 
   /** Probes one replica: the deployment gate's question for a new replica. */
   public Future<ProbeResult> probe(HealthCheck check, Instance instance, Replica replica) {
+    return probe(check, ProbeSubject.of(instance), replica);
+  }
+
+  Future<ProbeResult> probe(HealthCheck check, ProbeSubject instance, Replica replica) {
     Target target;
     try {
       target = targetOf(check, instance);
@@ -54,7 +61,7 @@ public final class HealthRunner {
         .onSuccess(result -> metrics.probed(check.type(), result));
   }
 
-  private Future<CheckRun> probeAll(HealthCheck check, Instance instance, List<Replica> replicas) {
+  private Future<CheckRun> probeAll(HealthCheck check, ProbeSubject instance, List<Replica> replicas) {
     List<Future<CheckRun.Probed>> probed = new ArrayList<>(replicas.size());
     for (Replica replica : replicas) {
       Instant at = Times.now();
@@ -64,14 +71,10 @@ public final class HealthRunner {
   }
 
   /** The check's target as it may be probed now (the operator may have changed what is allowed since). */
-  private Target targetOf(HealthCheck check, Instance instance) {
+  private Target targetOf(HealthCheck check, ProbeSubject instance) {
     if (check.type() == CheckType.COMMAND && !config.commandEnabled()) {
       throw ApiException.invalidField("type", "command checks are disabled on this control plane");
     }
-    return Target.parse(check.type(), check.target(), containerPorts(instance), config.allowedTargets());
-  }
-
-  static List<Integer> containerPorts(Instance instance) {
-    return instance.ports().stream().map(PortMapping::containerPort).toList();
+    return Target.parse(check.type(), check.target(), instance.containerPorts(), config.allowedTargets());
   }
 }

@@ -69,7 +69,7 @@ public final class HealthService {
   public Future<JsonObject> create(Call call) {
     CheckInput input = CheckInput.from(Envelope.body(call), config);
     return visibleInstance(call).compose(instance -> {
-      input.parsedTarget(HealthRunner.containerPorts(instance), config);
+      input.parsedTarget(ProbeSubject.of(instance).containerPorts(), config);
       Instant now = Times.now();
       HealthCheck check = new HealthCheck(TypeId.generate("chk"), instance.tenantId(), instance.id(), input.name(),
           input.type(), input.target(), input.interval(), input.timeout(), input.retries(), input.enabled(), now, now);
@@ -148,10 +148,10 @@ public final class HealthService {
             emitTransitions(tx, recorded);
             tx.audit(check.tenantId(), RESOURCE, check.id(), "run",
                 check.summary().put("status", worst(recorded, check).status()));
+            tx.afterCommit(() -> replicaHealth.publish(recorded.replicaChanges()));
             return recorded;
           }))
           .map(recorded -> {
-            replicaHealth.publish(recorded.replicaChanges());
             List<HealthResult> results = recorded.resultsByCheck().get(check.id());
             return worst(recorded, check).toJson()
                 .put("results", new JsonArray(results.stream().map(HealthResult::toJson).toList()));

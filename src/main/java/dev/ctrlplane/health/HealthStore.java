@@ -60,6 +60,8 @@ public final class HealthStore {
         SELECT id FROM health_results WHERE checked_at < $1 ORDER BY checked_at LIMIT $2)""";
   private static final String ENABLED_CHECKS = "SELECT " + CHECK + " FROM health_checks WHERE enabled "
       + "AND id > $1 ORDER BY id LIMIT $2";
+  private static final String LOCK_CHECKS =
+      "SELECT id FROM health_checks WHERE id = ANY($1) ORDER BY id FOR KEY SHARE";
   private static final String CHECKS_BY_ID = "SELECT " + CHECK + " FROM health_checks WHERE id = ANY($1)";
 
   private final Pool pool;
@@ -99,6 +101,15 @@ public final class HealthStore {
   /** The checks with these ids that still exist. */
   public Future<List<HealthCheck>> checksById(SqlClient sql, Collection<String> ids) {
     return sql.preparedQuery(CHECKS_BY_ID).execute(Tuple.of(ids.toArray(String[]::new))).map(HealthStore::checks);
+  }
+
+  /** Which of these checks still exist, each share-locked until the commit (so a delete waits for the results). */
+  Future<java.util.Set<String>> lockExisting(SqlClient sql, Collection<String> ids) {
+    return sql.preparedQuery(LOCK_CHECKS).execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
+      java.util.Set<String> found = new java.util.HashSet<>();
+      rows.forEach(row -> found.add(row.getString(0)));
+      return found;
+    });
   }
 
   /** Enabled checks in id order after {@code afterId}: for walking every check in pages. */

@@ -1,6 +1,5 @@
 package dev.ctrlplane.health;
 
-import dev.ctrlplane.instance.Instance;
 import dev.ctrlplane.provider.Replica;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,7 +35,7 @@ public final class Probes {
     this.command = new CommandProbe(vertx);
   }
 
-  public Future<ProbeResult> probe(HealthCheck check, Target target, Instance instance, Replica replica) {
+  public Future<ProbeResult> probe(HealthCheck check, Target target, ProbeSubject instance, Replica replica) {
     Duration timeout = check.timeout();
     if (target.kind() == Target.Kind.COMMAND) {
       return command.probe(target.command(), replica.pid(), commandEnv(instance, replica), timeout);
@@ -81,12 +80,12 @@ public final class Probes {
     }, false);
   }
 
-  private static Map<String, String> commandEnv(Instance instance, Replica replica) {
+  private static Map<String, String> commandEnv(ProbeSubject instance, Replica replica) {
     Map<String, String> env = new LinkedHashMap<>();
     instance.env().forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
     env.put("PORT", Integer.toString(replica.port()));
     env.put("HOST", replica.host() == null ? LOOPBACK : replica.host());
-    env.put("CTRLPLANE_INSTANCE_ID", instance.id());
+    env.put("CTRLPLANE_INSTANCE_ID", instance.instanceId());
     env.put("CTRLPLANE_REPLICA", Integer.toString(replica.index()));
     return env;
   }

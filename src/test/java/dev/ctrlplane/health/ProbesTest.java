@@ -55,7 +55,7 @@ class ProbesTest {
   @BeforeAll
   static void servers() {
     vertx = Vertx.vertx();
-    probes = new Probes(vertx, new HealthConfig(true, AllowedTargets.parse(List.of()), Duration.ofHours(1)));
+    probes = new Probes(vertx, new HealthConfig(true, AllowedTargets.parse(List.of()), Duration.ofHours(1), Duration.ofSeconds(10)));
     HttpServer http = vertx.createHttpServer().requestHandler(req -> {
       switch (req.path()) {
         case "/ok" -> req.response().end("ok");
@@ -185,7 +185,7 @@ class ProbesTest {
     HealthCheck check = new HealthCheck("chk_x", "ten_x", "inst_x", "c", type, target, Duration.ofSeconds(5),
         TIMEOUT, 1, true, Instant.now(), Instant.now());
     Target parsed = Target.parse(type, target, List.of(), AllowedTargets.parse(List.of()));
-    return Futures.await(probes.probe(check, parsed, instance(), replica), 10);
+    return Futures.await(probes.probe(check, parsed, ProbeSubject.of(instance()), replica), 10);
   }
 
   private static Replica replica(int port) {
