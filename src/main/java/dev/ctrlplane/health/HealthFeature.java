@@ -34,8 +34,9 @@ public final class HealthFeature implements Feature {
     this.probes = new Probes(node.vertx(), config);
     this.runner = new HealthRunner(node.providers(), probes, config);
     this.replicaHealth = new ReplicaHealth(node.vertx(), store);
+    HealthRecorder recorder = new HealthRecorder(store);
     this.service = new HealthService(store, instances.store(), node.transactions(), node.tenancy(), config, runner,
-        replicaHealth, HealthSchedule.NONE, new BusClient(node.vertx(), OWNER_TIMEOUT));
+        recorder, replicaHealth, HealthSchedule.NONE, new BusClient(node.vertx(), OWNER_TIMEOUT));
   }
 
   @Override

@@ -2,18 +2,15 @@ package dev.ctrlplane.health;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.micrometer.backends.BackendRegistries;
-import java.time.Duration;
 
 /**
- * Health meters on {@code /metrics}: probes run and failed by check type, and the scheduling lag of check runs (from
- * when a run was due to when its probes started), per node. Without a metrics registry every method does nothing.
+ * Health meters on {@code /metrics}: probes run and failed by check type, per node (the scheduling lag of check runs is
+ * the scheduler's, per job kind). Without a metrics registry every method does nothing.
  */
 final class HealthMetrics {
 
   private final MeterRegistry registry;
-  private final Timer lag;
   private final java.util.Map<CheckType, Counter> run = new java.util.EnumMap<>(CheckType.class);
   private final java.util.Map<CheckType, Counter> failed = new java.util.EnumMap<>(CheckType.class);
 
@@ -27,10 +24,6 @@ final class HealthMetrics {
             .description("health probes that found a replica unhealthy").tag("type", type.wire()).register(registry));
       }
     }
-    this.lag = registry == null ? null : Timer.builder("ctrlplane.health.schedule.lag")
-        .description("how late a scheduled check run started after it was due")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
   }
 
   void probed(CheckType type, ProbeResult result) {
@@ -40,12 +33,6 @@ final class HealthMetrics {
     run.get(type).increment();
     if (!result.healthy()) {
       failed.get(type).increment();
-    }
-  }
-
-  void lag(Duration late) {
-    if (lag != null) {
-      lag.record(late.isNegative() ? Duration.ZERO : late);
     }
   }
 }

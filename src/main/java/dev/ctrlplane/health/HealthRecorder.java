@@ -59,7 +59,14 @@ final class HealthRecorder {
     }
     Set<String> checkIds = new HashSet<>();
     runs.forEach(run -> checkIds.add(run.check().id()));
-    return store.standingsForUpdate(sql, checkIds).compose(old -> write(sql, runs, byCheck(old)));
+    // a check deleted (or its instance) while its probes ran has nothing left to record against
+    return store.lockExisting(sql, checkIds).compose(existing -> {
+      List<CheckRun> live = runs.stream().filter(run -> existing.contains(run.check().id())).toList();
+      if (live.isEmpty()) {
+        return Future.succeededFuture(new Recorded(Map.of(), List.of(), List.of()));
+      }
+      return store.standingsForUpdate(sql, existing).compose(old -> write(sql, live, byCheck(old)));
+    });
   }
 
   private Future<Recorded> write(SqlConnection sql, List<CheckRun> runs, Map<String, Map<Integer, ReplicaStanding>> old) {

@@ -9,14 +9,14 @@ import io.vertx.sqlclient.SqlConnection;
  */
 public interface HealthSchedule {
 
-  Future<Void> put(SqlConnection sql, HealthCheck check);
+  Future<Void> put(SqlConnection sql, HealthCheck check, ProbeSubject instance);
 
   Future<Void> cancel(SqlConnection sql, HealthCheck check);
 
   /** Until the scheduler runs checks: nothing is scheduled. */
   HealthSchedule NONE = new HealthSchedule() {
     @Override
-    public Future<Void> put(SqlConnection sql, HealthCheck check) {
+    public Future<Void> put(SqlConnection sql, HealthCheck check, ProbeSubject instance) {
       return Future.succeededFuture();
     }
 

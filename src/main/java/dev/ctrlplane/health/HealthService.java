@@ -47,22 +47,19 @@ public final class HealthService {
   private final String node;
 
   public HealthService(HealthStore store, InstanceStore instances, Transactions transactions, Tenancy tenancy,
-      HealthConfig config, HealthRunner runner, ReplicaHealth replicaHealth, HealthSchedule schedule, BusClient bus) {
+      HealthConfig config, HealthRunner runner, HealthRecorder recorder, ReplicaHealth replicaHealth,
+      HealthSchedule schedule, BusClient bus) {
     this.store = store;
     this.instances = instances;
     this.transactions = transactions;
     this.tenancy = tenancy;
     this.config = config;
     this.runner = runner;
-    this.recorder = new HealthRecorder(store);
+    this.recorder = recorder;
     this.replicaHealth = replicaHealth;
     this.schedule = schedule;
     this.bus = bus;
     this.node = transactions.node();
-  }
-
-  HealthRecorder recorder() {
-    return recorder;
   }
 
   /** 201 with the check; 400 naming the field, 409 for a name the instance's checks already use. */
@@ -78,7 +75,7 @@ public final class HealthService {
           .compose(there -> there
               ? store.insert(tx.sql(), check)
               : Future.failedFuture(ApiException.notFound("instance", instance.id())))
-          .compose(inserted -> schedule.put(tx.sql(), check))
+          .compose(inserted -> schedule.put(tx.sql(), check, ProbeSubject.of(instance)))
           .map(scheduled -> {
             tx.emit(EventType.HEALTH_CHECK_CREATED, check.tenantId(), check.instanceId(), check.id(), check.toJson());
             tx.audit(check.tenantId(), RESOURCE, check.id(), "create", check.summary());
@@ -145,6 +142,9 @@ public final class HealthService {
       return transactions.run(call, tx -> tenancy.requireActive(tx.sql(), check.tenantId())
           .compose(active -> recorder.record(tx.sql(), List.of(run)))
           .map(recorded -> {
+            if (!recorded.resultsByCheck().containsKey(check.id())) {
+              throw ApiException.notFound(RESOURCE, check.id()); // deleted while it ran
+            }
             emitTransitions(tx, recorded);
             tx.audit(check.tenantId(), RESOURCE, check.id(), "run",
                 check.summary().put("status", worst(recorded, check).status()));
