@@ -18,12 +18,17 @@
 #   --out     also append the results as tab-separated lines to FILE (for medians over several runs)
 #
 # scripts/bench.sh deploy [--warmup 5] [--seconds 20] [--clients 64] [--rounds 5]: the deployment benchmark instead.
+# scripts/bench.sh health [--warmup 15] [--seconds 20] [--checks 2500]: the health-check benchmark instead.
 set -euo pipefail
 
 # Other suites have scripts of their own: scripts/bench.sh deploy [...] runs scripts/bench/deploy.sh [...].
 if [[ ${1:-} == deploy ]]; then
   shift
   exec "$(dirname "$0")/bench/deploy.sh" "$@"
+fi
+if [[ ${1:-} == health ]]; then
+  shift
+  exec "$(dirname "$0")/bench/health.sh" "$@"
 fi
 
 DURATION=20s
@@ -39,7 +44,7 @@ BUILD=0
 KEEP=0
 OUT=""
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
