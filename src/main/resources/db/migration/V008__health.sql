@@ -29,7 +29,9 @@ CREATE TABLE health_results (
   latency_ms    BIGINT NOT NULL,
   status_code   INT,
   message       TEXT,
-  checked_at    TIMESTAMPTZ NOT NULL
+  checked_at    TIMESTAMPTZ NOT NULL,
+  -- the due time a scheduled run was for (null for a manual run): checked_at - due_at is the run's scheduling lag
+  due_at        TIMESTAMPTZ
 );
 CREATE INDEX health_results_check ON health_results (check_id, checked_at DESC);
 CREATE INDEX health_results_instance ON health_results (instance_id, checked_at);

@@ -7,8 +7,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One run of one check: what each replica answered. No replicas means the instance runs none now. */
-public record CheckRun(HealthCheck check, List<Probed> probed) {
+/**
+ * One run of one check: what each replica answered (no replicas: the instance runs none now), and the due time the
+ * scheduler ran it for (null for a manual run).
+ */
+public record CheckRun(HealthCheck check, List<Probed> probed, Instant dueAt) {
+
+  CheckRun scheduledFor(Instant due) {
+    return new CheckRun(check, probed, due);
+  }
+
 
   /** One replica's answer, and when the probe started. */
   public record Probed(Replica replica, ProbeResult result, Instant checkedAt) {
@@ -31,7 +39,8 @@ public record CheckRun(HealthCheck check, List<Probed> probed) {
           .put("latency_ms", res.latencyMs()).put("status_code", res.statusCode()).put("message", res.message())
           .put("at", p.checkedAt().toEpochMilli()));
     }
-    return new JsonObject().put("check", check.toJson()).put("probed", all);
+    return new JsonObject().put("check", check.toJson()).put("probed", all)
+        .put("due", dueAt == null ? null : dueAt.toEpochMilli());
   }
 
   static CheckRun fromJson(JsonObject json) {
@@ -43,6 +52,8 @@ public record CheckRun(HealthCheck check, List<Probed> probed) {
       probed.add(new Probed(replica, new ProbeResult(p.getBoolean("healthy"), p.getLong("latency_ms"),
           p.getInteger("status_code"), p.getString("message")), Instant.ofEpochMilli(p.getLong("at"))));
     }
-    return new CheckRun(HealthCheck.fromJson(json.getJsonObject("check")), probed);
+    Long due = json.getLong("due");
+    return new CheckRun(HealthCheck.fromJson(json.getJsonObject("check")), probed,
+        due == null ? null : Instant.ofEpochMilli(due));
   }
 }

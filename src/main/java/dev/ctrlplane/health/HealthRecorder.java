@@ -84,7 +84,7 @@ final class HealthRecorder {
       Map<Integer, ReplicaStanding> previous = new HashMap<>(after);
       after.clear();
       for (CheckRun.Probed p : run.probed()) {
-        HealthResult result = resultOf(check, p);
+        HealthResult result = resultOf(check, p, run.dueAt());
         results.add(result);
         resultsByCheck.computeIfAbsent(check.id(), k -> new ArrayList<>()).add(result);
         ReplicaStanding was = previous.get(p.replica().index());
@@ -133,10 +133,10 @@ final class HealthRecorder {
         p.endpoint(), failures, healthy, r.id(), r.checkedAt());
   }
 
-  private static HealthResult resultOf(HealthCheck check, CheckRun.Probed p) {
+  private static HealthResult resultOf(HealthCheck check, CheckRun.Probed p, java.time.Instant dueAt) {
     ProbeResult r = p.result();
     return new HealthResult(TypeId.generate("hres"), check.id(), check.instanceId(), p.replica().index(),
-        p.replica().releaseId(), r.healthy(), r.latencyMs(), r.statusCode(), r.message(), p.checkedAt());
+        p.replica().releaseId(), r.healthy(), r.latencyMs(), r.statusCode(), r.message(), p.checkedAt(), dueAt);
   }
 
   /**

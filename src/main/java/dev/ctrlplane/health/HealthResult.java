@@ -4,9 +4,12 @@ import dev.ctrlplane.store.Times;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** One probe of one replica, as stored and as the API shows it (SPEC §6, plus the replica it probed). */
+/**
+ * One probe of one replica, as stored and as the API shows it (SPEC §6, plus the replica it probed); {@code dueAt} is
+ * the time the scheduler ran it for (null for a manual run), stored but not shown.
+ */
 public record HealthResult(String id, String checkId, String instanceId, int replicaIndex, String releaseId,
-    boolean healthy, long latencyMs, Integer statusCode, String message, Instant checkedAt) {
+    boolean healthy, long latencyMs, Integer statusCode, String message, Instant checkedAt, Instant dueAt) {
 
   public String status() {
     return healthy ? "healthy" : "unhealthy";

@@ -67,7 +67,7 @@ public final class HealthRunner {
       Instant at = Times.now();
       probed.add(probe(check, instance, replica).map(result -> new CheckRun.Probed(replica, result, at)));
     }
-    return Future.all(probed).map(all -> new CheckRun(check, all.<CheckRun.Probed>list()));
+    return Future.all(probed).map(all -> new CheckRun(check, all.<CheckRun.Probed>list(), null));
   }
 
   /** The check's target as it may be probed now (the operator may have changed what is allowed since). */

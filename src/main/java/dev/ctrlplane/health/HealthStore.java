@@ -25,7 +25,7 @@ public final class HealthStore {
   private static final String STANDING = "check_id, replica_index, instance_id, release_id, endpoint, "
       + "consecutive_failures, healthy, last_result_id, checked_at";
   private static final String RESULT = "id, check_id, instance_id, replica_index, release_id, status, latency_ms, "
-      + "status_code, message, checked_at";
+      + "status_code, message, checked_at, due_at";
 
   private static final String INSERT_CHECK = "INSERT INTO health_checks (" + CHECK + ") "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
@@ -41,7 +41,7 @@ public final class HealthStore {
   private static final String STANDINGS_OF_INSTANCES = "SELECT " + STANDING + " FROM health_replicas "
       + "WHERE instance_id = ANY($1)";
   private static final MultiRowStatement INSERT_RESULTS = new MultiRowStatement(
-      "INSERT INTO health_results (" + RESULT + ") VALUES", "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10);
+      "INSERT INTO health_results (" + RESULT + ") VALUES", "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", 11);
   private static final MultiRowStatement UPSERT_STANDINGS = new MultiRowStatement(
       "INSERT INTO health_replicas (" + STANDING + ") VALUES", "($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, """
        ON CONFLICT (check_id, replica_index) DO UPDATE SET release_id = excluded.release_id,
@@ -139,7 +139,8 @@ public final class HealthStore {
     List<Object[]> rows = new ArrayList<>(results.size());
     for (HealthResult r : results) {
       rows.add(new Object[] {r.id(), r.checkId(), r.instanceId(), r.replicaIndex(), r.releaseId(), r.status(),
-          r.latencyMs(), r.statusCode(), r.message(), Times.toOffset(r.checkedAt())});
+          r.latencyMs(), r.statusCode(), r.message(), Times.toOffset(r.checkedAt()),
+          r.dueAt() == null ? null : Times.toOffset(r.dueAt())});
     }
     return INSERT_RESULTS.execute(sql, rows);
   }
@@ -209,7 +210,7 @@ public final class HealthStore {
       list.add(new HealthResult(row.getString("id"), row.getString("check_id"), row.getString("instance_id"),
           row.getInteger("replica_index"), row.getString("release_id"), "healthy".equals(row.getString("status")),
           row.getLong("latency_ms"), row.getInteger("status_code"), row.getString("message"),
-          instant(row, "checked_at")));
+          instant(row, "checked_at"), row.getOffsetDateTime("due_at") == null ? null : instant(row, "due_at")));
     }
     return list;
   }
