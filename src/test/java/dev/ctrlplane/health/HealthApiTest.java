@@ -187,6 +187,8 @@ class HealthApiTest {
     assertEquals(1, missingCheck.getInteger("consecutive_failures"));
     assertEquals(missing, missingCheck.getJsonObject("last_result").getString("check_id"));
     assertEquals(2, missingCheck.getJsonArray("replicas").size());
+    assertTrue(node.admin().get("/v1/admin/stats").expect(200).json().getJsonObject("health")
+        .getLong("degraded") >= 1, "the operator's stats count it");
 
     user.post("/v1/instances/" + id + "/stop?wait=30s").expect(200);
     user.post("/v1/health/checks/" + ok + "/run").expectError(409, "invalid_state");
