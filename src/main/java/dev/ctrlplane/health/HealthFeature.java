@@ -6,15 +6,20 @@ import dev.ctrlplane.bus.BusClient;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.HealthRoutes;
 import dev.ctrlplane.instance.InstancesFeature;
+import dev.ctrlplane.scheduler.Job;
+import dev.ctrlplane.scheduler.RetentionJob;
+import dev.ctrlplane.store.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Health checks (SPEC §6): the verticle and routes, the probes this node runs for the instances it owns, and what the
  * rest of the node asks of health: per-replica health ({@link #replicaHealth}) and the checks a deployment gates on
- * ({@link #runner}, {@link #store}).
+ * ({@link #runner}, {@link #store}). Its jobs: {@code health.check} (one item per enabled check) and
+ * {@code retention.health_results}.
  */
 public final class HealthFeature implements Feature {
 
@@ -26,6 +31,8 @@ public final class HealthFeature implements Feature {
   private final ReplicaHealth replicaHealth;
   private final HealthService service;
   private final Probes probes;
+  private final HealthCheckJob checkJob;
+  private final RetentionJob retention;
 
   public HealthFeature(NodeServices node, InstancesFeature instances) {
     this.node = node;
@@ -35,13 +42,22 @@ public final class HealthFeature implements Feature {
     this.runner = new HealthRunner(node.providers(), probes, config);
     this.replicaHealth = new ReplicaHealth(node.vertx(), store);
     HealthRecorder recorder = new HealthRecorder(store);
+    this.checkJob = new HealthCheckJob(runner, recorder, replicaHealth, instances.store(), config.lease());
+    this.retention = new RetentionJob("health_results", node.pool(), config.retention(),
+        (pool, keep, limit) -> store.prune(Times.now().minus(keep), limit));
     this.service = new HealthService(store, instances.store(), node.transactions(), node.tenancy(), config, runner,
-        recorder, replicaHealth, HealthSchedule.NONE, new BusClient(node.vertx(), OWNER_TIMEOUT));
+        recorder, replicaHealth, checkJob, new BusClient(node.vertx(), OWNER_TIMEOUT));
   }
 
   @Override
   public Future<?> deploy(Vertx vertx) {
     return vertx.deployVerticle(new HealthVerticle(service, node.nodeName(), node.refusals()));
+  }
+
+  /** Each check's runs, on the node that owns its instance; and the pruning of old results, on any one node. */
+  @Override
+  public List<Job> jobs() {
+    return List.of(checkJob, retention);
   }
 
   @Override

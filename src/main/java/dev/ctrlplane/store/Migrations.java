@@ -25,7 +25,8 @@ public final class Migrations {
 
   /** Every migration, oldest first. Each runs once, in its own transaction. */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
-      "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql", "V008__health.sql");
+      "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
+      "V007__scheduler.sql", "V008__health.sql");
 
   private final Pool pool;
 
