@@ -2,7 +2,7 @@
 """The demo image's server. Usage: server.py VERSION
 
 GET /                    says hello (image, version, $GREETING, replica)
-GET /healthz             says ok
+GET /healthz             says ok (503 while $HEALTHZ_FAIL is set: a release that runs but fails its checks)
 GET /env/NAME            the value of environment variable NAME (404 when unset): shows env and env secrets
 GET /secret-file/PATH    the file PATH under $CTRLPLANE_SECRETS_DIR (404 when absent): shows file secrets
 GET .../headers[/...]   the request as received: method, path, headers (shows what the edge router forwards)
@@ -54,7 +54,10 @@ class Handler(BaseHTTPRequestHandler):
                 "replica": int(os.environ.get("CTRLPLANE_REPLICA", "0")),
             }))
         elif self.path == "/healthz":
-            self.reply(200, "text/plain", "ok")
+            if os.environ.get("HEALTHZ_FAIL"):
+                self.reply(503, "text/plain", "failing: HEALTHZ_FAIL is set")
+            else:
+                self.reply(200, "text/plain", "ok")
         elif self.path.startswith("/env/"):
             self.reply_text(os.environ.get(unquote(self.path[len("/env/"):])))
         elif self.path.startswith("/secret-file/"):

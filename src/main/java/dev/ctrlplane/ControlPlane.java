@@ -7,6 +7,7 @@ import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.health.HealthFeature;
 import dev.ctrlplane.events.EventsFeature;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
@@ -101,13 +102,15 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
+    HealthFeature health = new HealthFeature(node, instances);
     NetworkFeature network = new NetworkFeature(node, instances);
     List<Feature> features = SchedulerFeature.after(node, List.of(
         instances,
         new EventsFeature(node),
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances),
+        health,
+        new DeploymentsFeature(node, instances, health),
         network));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))

@@ -3,6 +3,7 @@ package dev.ctrlplane.config;
 import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.deploy.DeployConfig;
 import dev.ctrlplane.events.EventsConfig;
+import dev.ctrlplane.health.HealthConfig;
 import dev.ctrlplane.scheduler.SchedulerConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ public record CtrlplaneConfig(
     TenancyConfig tenancy,
     SecretsConfig secrets,
     DeployConfig deploy,
+    HealthConfig health,
     SchedulerConfig scheduler,
     EventsConfig events,
     Duration metricsInterval,
@@ -52,6 +54,7 @@ public record CtrlplaneConfig(
         TenancyConfig.from(s),
         SecretsConfig.from(s),
         deploy(s),
+        HealthConfig.from(s),
         scheduler(s),
         EventsConfig.from(s),
         s.duration("metrics.refresh_interval"),
@@ -61,12 +64,12 @@ public record CtrlplaneConfig(
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy,
-        scheduler, events, metricsInterval, logLevel, edge);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        scheduler, events, metricsInterval, logLevel, edge);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
