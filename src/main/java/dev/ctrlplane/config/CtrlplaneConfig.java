@@ -222,7 +222,8 @@ public record CtrlplaneConfig(
       Duration pullTimeout,
       Duration pollInterval,
       int maxRestarts,
-      Duration restartWindow) {
+      Duration restartWindow,
+      String secretFiles) {
     static DockerSettings from(Settings s) {
       String host = s.string("provider.docker.host");
       if (!host.matches("unix:///.+|tcp://[^/]+:\\d{1,5}")) {
@@ -248,7 +249,16 @@ public record CtrlplaneConfig(
           positive(s, "provider.docker.pull_timeout"),
           positive(s, "provider.docker.poll_interval"),
           s.integer("provider.docker.max_restarts", 0, 1000),
-          positive(s, "provider.docker.restart_window"));
+          positive(s, "provider.docker.restart_window"),
+          secretFiles(s));
+    }
+
+    private static String secretFiles(Settings s) {
+      String mode = s.string("provider.docker.secret_files");
+      if (!mode.isEmpty() && !mode.equals("bind") && !mode.equals("archive")) {
+        throw ConfigException.invalid("provider.docker.secret_files", mode, "expected bind, archive or empty");
+      }
+      return mode;
     }
 
     private static Duration positive(Settings s, String key) {

@@ -10,6 +10,7 @@ import dev.ctrlplane.provider.process.RunDirs;
 import dev.ctrlplane.provider.process.SecretFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,12 +205,18 @@ final class Containers {
     return secrets.materialFor(spec.instanceId(), spec.tenantId())
         .recover(failure -> Future.failedFuture(new ProviderException("replica " + slot.index() + " not started: "
             + failure.getMessage())))
-        .compose(material -> writeSecrets(instance.id(), slot.index(), material).map(dir -> {
-          JsonObject body = ContainerSpec.of(config, spec, set, material.env(), dir, slot.index(), restarts);
-          material.wipe();
-          return body;
-        }))
-        .compose(body -> engine.remove(name).compose(v -> engine.create(name, body)))
+        .compose(material -> {
+          Future<Path> dir = config.archiveSecrets()
+              ? Future.succeededFuture(null)
+              : writeSecrets(instance.id(), slot.index(), material);
+          return dir.map(secretsDir -> {
+            JsonObject body = ContainerSpec.of(config, spec, set, material.env(), secretsDir, slot.index(), restarts);
+            Buffer archive = config.archiveSecrets() ? SecretArchive.of(material.files()) : null;
+            return new Launch(body, archive);
+          }).andThen(ar -> material.wipe());
+        })
+        .compose(launch -> engine.remove(name).compose(v -> engine.create(name, launch.body()))
+            .compose(id -> copySecrets(id, launch.archive()).map(id)))
         .compose(id -> engine.start(id)
             .compose(v -> engine.inspect(id))
             .recover(failure -> engine.remove(id).transform(ignored -> Future.failedFuture(failure)))
@@ -221,6 +228,19 @@ final class Containers {
         .recover(failure -> Future.failedFuture(failure instanceof ProviderException
             ? failure
             : new ProviderException("replica " + slot.index() + " not started: " + failure.getMessage())));
+  }
+
+  /** The container's body, and its secret files' archive when they are copied in (null when bind-mounted). */
+  private record Launch(JsonObject body, Buffer archive) {}
+
+  /** Copies the secret files into the created container, then wipes the archive; a failure removes the container. */
+  private Future<Void> copySecrets(String id, Buffer archive) {
+    if (archive == null) {
+      return Future.succeededFuture();
+    }
+    return engine.putArchive(id, archive)
+        .andThen(ar -> archive.setBytes(0, new byte[archive.length()]))
+        .recover(failure -> engine.remove(id).transform(ignored -> Future.failedFuture(failure)));
   }
 
   private Future<Path> writeSecrets(String instanceId, int index, SecretMaterial material) {
