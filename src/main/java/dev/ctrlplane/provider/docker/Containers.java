@@ -9,6 +9,7 @@ import dev.ctrlplane.provider.SecretSource;
 import dev.ctrlplane.provider.process.RunDirs;
 import dev.ctrlplane.provider.process.SecretFiles;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Containers {
 
   private static final Logger LOG = LoggerFactory.getLogger(Containers.class);
+  private static final long INTERRUPT_CHECK_MILLIS = 100;
 
   private final Vertx vertx;
   private final DockerConfig config;
@@ -66,11 +68,8 @@ final class Containers {
    * @return the slots it started
    */
   Future<List<DockerSlot>> converge(DockerInstance instance, InstanceSpec spec) {
-    Future<Void> pulled = Future.join(spec.sets().stream().map(ReplicaSet::image).distinct().map(images::ensure)
-        .toList()).transform(all -> {
-          Throwable problem = all.succeeded() ? null : all.cause();
-          return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
-        });
+    Future<Void> pulled = unlessInterrupted(instance, Future.all(spec.sets().stream().map(ReplicaSet::image)
+        .distinct().map(images::ensure).toList()).mapEmpty());
     return pulled.compose(v -> {
       instance.spec(spec);
       ReplicaPlan plan = ReplicaPlan.of(current(instance), spec.sets());
@@ -78,6 +77,32 @@ final class Containers {
           .compose(stopped -> startAll(instance, spec, plan))
           .compose(started -> awaitAllUp(instance, plan, started));
     });
+  }
+
+  /**
+   * The work's outcome, or a failure as soon as the instance is interrupted ({@code Provider.interrupt}): a
+   * deployment cancelled while its image is still being pulled does not wait for the pull (which goes on, shared
+   * with any other start that needs the image).
+   */
+  private <T> Future<T> unlessInterrupted(DockerInstance instance, Future<T> work) {
+    if (work.isComplete()) {
+      return work;
+    }
+    long seen = instance.interruptions();
+    Promise<T> result = Promise.promise();
+    long timer = vertx.setPeriodic(INTERRUPT_CHECK_MILLIS, t -> {
+      if (instance.interruptions() != seen) {
+        result.tryFail(new ProviderException("the wait for the image was interrupted"));
+      }
+    });
+    work.onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+      } else {
+        result.tryFail(ar.cause());
+      }
+    });
+    return result.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   /** Starts a crashed replica again from its release's set in the instance's spec; fails with why it is not up. */
