@@ -3,6 +3,7 @@ package dev.ctrlplane.config;
 import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.deploy.DeployConfig;
 import dev.ctrlplane.events.EventsConfig;
+import dev.ctrlplane.health.HealthConfig;
 import dev.ctrlplane.scheduler.SchedulerConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
@@ -26,10 +27,12 @@ public record CtrlplaneConfig(
     TenancyConfig tenancy,
     SecretsConfig secrets,
     DeployConfig deploy,
+    HealthConfig health,
     SchedulerConfig scheduler,
     EventsConfig events,
     Duration metricsInterval,
-    String logLevel) {
+    String logLevel,
+    EdgeConfig edge) {
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -51,20 +54,22 @@ public record CtrlplaneConfig(
         TenancyConfig.from(s),
         SecretsConfig.from(s),
         deploy(s),
+        HealthConfig.from(s),
         scheduler(s),
-        new EventsConfig(s.duration("events.retention")),
+        EventsConfig.from(s),
         s.duration("metrics.refresh_interval"),
-        logLevel);
+        logLevel,
+        EdgeConfig.from(s));
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy,
-        scheduler, events, metricsInterval, logLevel);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        scheduler, events, metricsInterval, logLevel);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
@@ -124,6 +129,30 @@ public record CtrlplaneConfig(
       return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
     } catch (UnknownHostException e) {
       return "node";
+    }
+  }
+
+  /**
+   * The edge router (SPEC §8): where it listens on every node, the domain under which every instance gets its default
+   * host ({@code <instance-slug>.<tenant-slug>.<baseDomain>}), and how long it waits for a replica's response.
+   */
+  public record EdgeConfig(boolean enabled, String host, int port, String baseDomain, Duration upstreamTimeout,
+      Duration connectTimeout, int maxConnectionsPerReplica) {
+    static EdgeConfig from(Settings s) {
+      String base = s.string("edge.base_domain").toLowerCase(java.util.Locale.ROOT);
+      if (!base.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+        throw ConfigException.invalid("edge.base_domain", base, "expected a DNS name like localhost or apps.example.com");
+      }
+      Duration timeout = s.duration("edge.upstream_timeout");
+      if (timeout.toMillis() < 100) {
+        throw ConfigException.invalid("edge.upstream_timeout", Durations.format(timeout), "expected at least 100ms");
+      }
+      Duration connect = s.duration("edge.connect_timeout");
+      if (connect.toMillis() < 10) {
+        throw ConfigException.invalid("edge.connect_timeout", Durations.format(connect), "expected at least 10ms");
+      }
+      return new EdgeConfig(s.bool("edge.enabled"), s.string("edge.host"), s.integer("edge.port", 0, 65535), base,
+          timeout, connect, s.integer("edge.max_connections_per_replica", 1, 10000));
     }
   }
 

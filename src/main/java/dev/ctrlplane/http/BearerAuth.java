@@ -41,12 +41,12 @@ public final class BearerAuth {
   }
 
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+    String token = tokenOf(ctx);
+    if (token == null) {
       ErrorResponses.send(ctx, unauthorized("missing bearer token"));
       return;
     }
-    verify(header.substring(7).trim()).onComplete(done -> {
+    verify(token).onComplete(done -> {
       if (done.succeeded()) {
         ctx.put(KEY, done.result());
         ctx.next();
@@ -54,6 +54,22 @@ public final class BearerAuth {
         ErrorResponses.send(ctx, done.cause() instanceof ApiException api ? api : unauthorized("invalid token"));
       }
     });
+  }
+
+  /**
+   * The bearer token of the Authorization header; on the event stream alone (SPEC §3), {@code ?token=} when the
+   * request has no such header, since a browser's EventSource cannot set one.
+   */
+  private static String tokenOf(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
+      return header.substring(7).trim();
+    }
+    if (header == null && EventRoutes.PATH.equals(ctx.request().path())) {
+      String query = ctx.request().getParam("token");
+      return query == null || query.isBlank() ? null : query.trim();
+    }
+    return null;
   }
 
   public Future<Principal> verify(String token) {

@@ -41,6 +41,15 @@ final class OpenApi {
       Map.entry("POST /v1/deployments/{id}/cancel", "Cancel a pending or running deployment; the previous release is restored"),
       Map.entry("GET /v1/instances/{id}/releases", "List an instance's releases (cursor page, version desc)"),
       Map.entry("GET /v1/releases/{id}", "Get a release"),
+      Map.entry("POST /v1/instances/{id}/routes", "Add a route to the edge router (201)"),
+      Map.entry("GET /v1/instances/{id}/routes", "List an instance's routes ([] when none)"),
+      Map.entry("PATCH /v1/routes/{id}", "Change a route's path, port, weight, strip_prefix, hostname (If-Match honoured)"),
+      Map.entry("DELETE /v1/routes/{id}", "Delete a route (204)"),
+      Map.entry("POST /v1/instances/{id}/health/checks", "Add a health check (201; http, tcp, grpc or command)"),
+      Map.entry("GET /v1/instances/{id}/health/checks", "List an instance's health checks"),
+      Map.entry("GET /v1/instances/{id}/health", "An instance's health: per check, aggregate, 24h uptime"),
+      Map.entry("DELETE /v1/health/checks/{id}", "Delete a health check, its results with it"),
+      Map.entry("POST /v1/health/checks/{id}/run", "Run a check now on every replica; stores and returns the results"),
       Map.entry("POST /v1/admin/tenants", "Create a tenant (operators)"),
       Map.entry("GET /v1/admin/tenants", "List tenants (?status=, cursor page)"),
       Map.entry("GET /v1/admin/tenants/{id}", "Get a tenant"),
@@ -54,6 +63,12 @@ final class OpenApi {
       Map.entry("GET /v1/admin/audit/verify", "Recompute a tenant's audit hash chain"),
       Map.entry("GET /v1/admin/stats", "Counts of tenants, instances, providers, cluster nodes"),
       Map.entry("GET /v1/admin/providers", "Providers: health, capabilities, instances"),
+      Map.entry("GET /v1/events", "Server-Sent Events (types=, instance_id=, tenant_id=; Last-Event-ID or after= resumes; ?token= accepted)"),
+      Map.entry("POST /v1/webhooks", "Register a webhook (201; the signing secret is shown this once)"),
+      Map.entry("GET /v1/webhooks", "List webhooks (cursor page)"),
+      Map.entry("GET /v1/webhooks/{id}", "Get a webhook (never its secret)"),
+      Map.entry("DELETE /v1/webhooks/{id}", "Delete a webhook; its pending deliveries are dropped"),
+      Map.entry("GET /v1/webhooks/{id}/deliveries", "A webhook's deliveries with every attempt (cursor page)"),
       Map.entry("GET /v1/openapi.json", "This document"));
 
   private OpenApi() {}

@@ -23,10 +23,13 @@ public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   private static final long LOCK_KEY = 0x6374726c706c616eL; // "ctrlplan"
 
-  /** Every migration, oldest first. Each runs once, in its own transaction. */
+  /**
+   * Every migration, oldest first. Each runs once, in its own transaction. A script's version is the number in its
+   * name (V010 is version 10), so numbers assigned to features ahead of time may land in any order.
+   */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
       "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
-      "V007__scheduler.sql");
+      "V007__scheduler.sql", "V008__health.sql", "V009__routes.sql", "V010__events_webhooks.sql");
 
   private final Pool pool;
 
@@ -50,8 +53,22 @@ public final class Migrations {
         .recover(missing -> Future.succeededFuture(0));
   }
 
+  /** The version of the newest script: the number in its name ({@code V009__routes.sql} is 9). */
   public static int latestVersion() {
+    return versionOf(SCRIPTS.get(SCRIPTS.size() - 1));
+  }
+
+  /** How many scripts there are (versions are numbered by name, so there may be gaps while features land). */
+  public static int scriptCount() {
     return SCRIPTS.size();
+  }
+
+  static int versionOf(String script) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("V(\\d+)__.+\\.sql").matcher(script);
+    if (!m.matches()) {
+      throw new IllegalStateException("migration " + script + " is not named V<n>__<name>.sql");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private Future<Integer> applyMissing(SqlConnection conn) {
@@ -66,9 +83,8 @@ public final class Migrations {
             applied.add(row.getInteger("version"));
           }
           Future<Integer> chain = Future.succeededFuture(0);
-          for (int i = 0; i < SCRIPTS.size(); i++) {
-            int version = i + 1;
-            String script = SCRIPTS.get(i);
+          for (String script : SCRIPTS) {
+            int version = versionOf(script);
             if (!applied.contains(version)) {
               chain = chain.compose(count -> apply(conn, version, script).map(count + 1));
             }

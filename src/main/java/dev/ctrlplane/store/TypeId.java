@@ -1,6 +1,7 @@
 package dev.ctrlplane.store;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,10 +14,12 @@ public final class TypeId {
   private static final int SUFFIX_LENGTH = 26;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final boolean[] VALID = new boolean[128];
+  private static final int[] VALUE = new int[128];
 
   static {
-    for (char c : ALPHABET) {
-      VALID[c] = true;
+    for (int i = 0; i < ALPHABET.length; i++) {
+      VALID[ALPHABET[i]] = true;
+      VALUE[ALPHABET[i]] = i;
     }
   }
 
@@ -49,6 +52,19 @@ public final class TypeId {
       }
     }
     return true;
+  }
+
+  /** When a well-formed id was generated: the UUIDv7's 48-bit millisecond time (its first 10 characters). */
+  public static Optional<Instant> timeOf(String prefix, String id) {
+    if (!isValid(prefix, id)) {
+      return Optional.empty();
+    }
+    int start = prefix.length() + 1;
+    long millis = 0;
+    for (int i = start; i < start + 10; i++) {
+      millis = (millis << 5) | VALUE[id.charAt(i)];
+    }
+    return Optional.of(Instant.ofEpochMilli(millis));
   }
 
   /** 128 bits as 26 base32 characters, most significant first (the top two of 130 bits are zero). */

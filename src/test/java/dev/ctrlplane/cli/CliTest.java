@@ -63,7 +63,7 @@ class CliTest {
     String store = "store.url=" + dev.ctrlplane.support.TestDatabase.freshDatabase();
     CliRun.Result first = run("migrate", "--set", store);
     assertEquals(0, first.exit(), first.err());
-    assertTrue(first.out().startsWith("applied " + dev.ctrlplane.store.Migrations.latestVersion() + " migration(s)"),
+    assertTrue(first.out().startsWith("applied " + dev.ctrlplane.store.Migrations.scriptCount() + " migration(s)"),
         first.out());
     assertTrue(run("migrate", "--set", store).out().startsWith("applied 0 migration(s)"));
   }

@@ -35,6 +35,9 @@ class OpenApiTest {
     for (String path : paths.fieldNames()) {
       for (String method : paths.getJsonObject(path).fieldNames()) {
         String concrete = path.replace("{id}", "inst_00000000000000000000000000").replace("{key}", "KEY");
+        if (path.equals("/v1/events")) {
+          concrete += "?types=none.*"; // a 400 proves the route; a valid request would be an endless stream
+        }
         Api.Response response = api.send(method.toUpperCase(), concrete, method.equals("get") || method.equals("delete") ? null : "{}");
         assertNotEquals(405, response.status(), method + " " + path + " -> " + response.body());
         assertFalse(response.status() == 404 && response.body().contains("no such route"),

@@ -1,0 +1,173 @@
+package dev.ctrlplane.events.webhooks;
+
+import dev.ctrlplane.crypto.KeyRing;
+import dev.ctrlplane.events.EventsConfig;
+import dev.ctrlplane.store.Times;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes one attempt of a delivery: signs the stored body (Standard Webhooks), POSTs it with a per-attempt deadline,
+ * and says what happened and what comes next (done, retry at a time, or failed for good). At most
+ * {@code max_concurrency_per_receiver} attempts per receiver (scheme, host, port) are in flight on this node; an
+ * attempt that finds its receiver's slots taken is not made ({@link Result#busy}), so a receiver that hangs holds
+ * only its own slots and never delays the others.
+ */
+public final class WebhookSender {
+
+  /** The outcome of {@link #attempt}: the attempt made (absent when none was), the state after it, the next time. */
+  public record Result(Optional<Delivery> delivery, Optional<Attempt> attempt, String state, Instant next) {
+
+    static Result gone() {
+      return new Result(Optional.empty(), Optional.empty(), Delivery.FAILED, null);
+    }
+
+    static Result busy(Delivery delivery, Instant retry) {
+      return new Result(Optional.of(delivery), Optional.empty(), Delivery.PENDING, retry);
+    }
+
+    /** No attempt was made now (receiver busy): try again at {@link #next}. */
+    public boolean isBusy() {
+      return attempt.isEmpty() && delivery.isPresent() && Delivery.PENDING.equals(state);
+    }
+
+    public boolean isFinal() {
+      return !Delivery.PENDING.equals(state);
+    }
+  }
+
+  private static final Duration BUSY_RETRY = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofHours(4);
+  private static final int MAX_ERROR = 500;
+
+  private final Vertx vertx;
+  private final WebhookStore store;
+  private final KeyRing keys;
+  private final WebhookTargets targets;
+  private final EventsConfig.Webhooks config;
+  private final String node;
+  private final HttpClient client;
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  public WebhookSender(Vertx vertx, WebhookStore store, KeyRing keys, WebhookTargets targets,
+      EventsConfig.Webhooks config, String node) {
+    this.vertx = vertx;
+    this.store = store;
+    this.keys = keys;
+    this.targets = targets;
+    this.config = config;
+    this.node = node;
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+            .setConnectTimeout((int) config.timeout().toMillis())
+            .setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(config.maxConcurrencyPerReceiver()));
+  }
+
+  /** One attempt of the delivery {@code id}, if it is still pending and its webhook still exists. */
+  public Future<Result> attempt(String deliveryId) {
+    return store.delivery(deliveryId).compose(found -> {
+      if (found.isEmpty() || !Delivery.PENDING.equals(found.get().state())) {
+        return Future.succeededFuture(Result.gone());
+      }
+      Delivery delivery = found.get();
+      return store.get(delivery.webhookId()).compose(hook -> hook.isEmpty()
+          ? Future.succeededFuture(Result.gone())
+          : attempt(delivery, hook.get()));
+    });
+  }
+
+  private Future<Result> attempt(Delivery delivery, Webhook hook) {
+    URI url = URI.create(hook.url());
+    String receiver = url.getScheme() + "://" + url.getHost() + ":" + url.getPort();
+    AtomicInteger slots = inFlight.computeIfAbsent(receiver, r -> new AtomicInteger());
+    if (slots.incrementAndGet() > config.maxConcurrencyPerReceiver()) {
+      slots.decrementAndGet();
+      return Future.succeededFuture(Result.busy(delivery, Times.now().plus(BUSY_RETRY)));
+    }
+    Instant started = Times.now();
+    long startNanos = System.nanoTime();
+    int number = delivery.attempts() + 1;
+    return targets.check(url)
+        .compose(allowed -> post(url, delivery, hook))
+        .transform(done -> {
+          slots.decrementAndGet();
+          long millis = (System.nanoTime() - startNanos) / 1_000_000;
+          Attempt attempt = done.succeeded()
+              ? new Attempt(number, node, started, millis, done.result(), null)
+              : new Attempt(number, node, started, millis, null, errorOf(done.cause()));
+          return Future.succeededFuture(decide(delivery, attempt));
+        });
+  }
+
+  /** The status the receiver answered; fails on no answer within the timeout. */
+  private Future<Integer> post(URI url, Delivery delivery, Webhook hook) {
+    byte[] key = Signature.keyOf(new String(keys.open(hook.secret(), Webhook.associatedData(hook.tenantId(),
+        hook.id())), java.nio.charset.StandardCharsets.UTF_8));
+    long timestamp = Times.now().getEpochSecond();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("User-Agent", "ctrlplane-webhooks/1")
+        .putHeader("webhook-id", delivery.id())
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", Signature.sign(key, delivery.id(), timestamp, delivery.body()))
+        .setFollowRedirects(false);
+    Promise<Integer> answered = Promise.promise();
+    long deadline = vertx.setTimer(config.timeout().toMillis(), id -> answered.tryFail(
+        new java.util.concurrent.TimeoutException("no response within " + config.timeout().toMillis() + "ms")));
+    client.request(options)
+        .compose(request -> {
+          answered.future().onFailure(timedOut -> request.reset());
+          return request.send(delivery.body());
+        })
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(done -> {
+          vertx.cancelTimer(deadline);
+          if (done.succeeded()) {
+            answered.tryComplete(done.result());
+          } else {
+            answered.tryFail(done.cause());
+          }
+        });
+    return answered.future();
+  }
+
+  /** Succeeded on a 2xx; otherwise the next attempt after an exponential, jittered backoff, or failed once too old. */
+  Result decide(Delivery delivery, Attempt attempt) {
+    if (attempt.succeeded()) {
+      return new Result(Optional.of(delivery), Optional.of(attempt), Delivery.SUCCEEDED, null);
+    }
+    Instant next = Times.now().plus(backoff(attempt.number()));
+    if (next.isAfter(delivery.createdAt().plus(config.retryFor()))) {
+      return new Result(Optional.of(delivery), Optional.of(attempt), Delivery.FAILED, null);
+    }
+    return new Result(Optional.of(delivery), Optional.of(attempt), Delivery.PENDING, next);
+  }
+
+  /** initial × 2^(n-1), at most 4 h, times a random 0.8-1.2 (so receivers that failed together do not retry so). */
+  Duration backoff(int attemptNumber) {
+    long base = config.retryInitial().toMillis() << Math.min(attemptNumber - 1, 30);
+    long capped = Math.min(base <= 0 ? Long.MAX_VALUE : base, MAX_BACKOFF.toMillis());
+    double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+    return Duration.ofMillis((long) (capped * jitter));
+  }
+
+  private static String errorOf(Throwable failure) {
+    String message = failure instanceof dev.ctrlplane.bus.ApiException api ? "refused: " + api.getMessage()
+        : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    return message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message;
+  }
+}
