@@ -7,6 +7,7 @@ import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.events.EventsFeature;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
 import dev.ctrlplane.http.Gateway;
@@ -19,6 +20,7 @@ import dev.ctrlplane.provider.Providers;
 import dev.ctrlplane.provider.noop.NoopProvider;
 import dev.ctrlplane.provider.process.ProcessProvider;
 import dev.ctrlplane.provider.process.ProcessProviderConfig;
+import dev.ctrlplane.scheduler.SchedulerFeature;
 import dev.ctrlplane.secrets.SecretsFeature;
 import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
@@ -96,12 +98,13 @@ public final class ControlPlane {
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
     NetworkFeature network = new NetworkFeature(node, instances);
-    List<Feature> features = List.of(
+    List<Feature> features = SchedulerFeature.after(node, List.of(
         instances,
+        new EventsFeature(node),
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
         new DeploymentsFeature(node, instances),
-        network);
+        network));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))

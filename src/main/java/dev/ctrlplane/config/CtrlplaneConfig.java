@@ -2,6 +2,8 @@ package dev.ctrlplane.config;
 
 import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.deploy.DeployConfig;
+import dev.ctrlplane.events.EventsConfig;
+import dev.ctrlplane.scheduler.SchedulerConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,6 +26,8 @@ public record CtrlplaneConfig(
     TenancyConfig tenancy,
     SecretsConfig secrets,
     DeployConfig deploy,
+    SchedulerConfig scheduler,
+    EventsConfig events,
     Duration metricsInterval,
     String logLevel,
     EdgeConfig edge) {
@@ -48,19 +52,21 @@ public record CtrlplaneConfig(
         TenancyConfig.from(s),
         SecretsConfig.from(s),
         deploy(s),
+        scheduler(s),
+        new EventsConfig(s.duration("events.retention")),
         s.duration("metrics.refresh_interval"),
         logLevel,
         EdgeConfig.from(s));
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
-    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy, metricsInterval,
-        logLevel, edge);
+    return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy,
+        scheduler, events, metricsInterval, logLevel, edge);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        metricsInterval, logLevel, edge);
+        scheduler, events, metricsInterval, logLevel, edge);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
@@ -79,6 +85,29 @@ public record CtrlplaneConfig(
           "expected at least deploy.health_deadline (" + Durations.format(health) + ")");
     }
     return new DeployConfig(canary, health, deadline);
+  }
+
+  /** The scheduler: its poll interval and concurrency, node heartbeats and the reconcile interval. */
+  private static SchedulerConfig scheduler(Settings s) {
+    Duration poll = s.duration("scheduler.poll_interval");
+    int concurrency = s.integer("scheduler.concurrency", 1, 100_000);
+    Duration beat = s.duration("scheduler.heartbeat_interval");
+    Duration timeout = s.duration("scheduler.node_timeout");
+    Duration reconcile = s.duration("scheduler.reconcile_interval");
+    if (poll.toMillis() < 10) {
+      throw ConfigException.invalid("scheduler.poll_interval", Durations.format(poll), "expected at least 10ms");
+    }
+    if (beat.toMillis() < 100) {
+      throw ConfigException.invalid("scheduler.heartbeat_interval", Durations.format(beat), "expected at least 100ms");
+    }
+    if (timeout.compareTo(beat.multipliedBy(2)) < 0) {
+      throw ConfigException.invalid("scheduler.node_timeout", Durations.format(timeout),
+          "expected at least twice scheduler.heartbeat_interval (" + Durations.format(beat) + ")");
+    }
+    if (reconcile.toMillis() < 1000) {
+      throw ConfigException.invalid("scheduler.reconcile_interval", Durations.format(reconcile), "expected at least 1s");
+    }
+    return new SchedulerConfig(poll, concurrency, beat, timeout, reconcile);
   }
 
   private static String nodeName(Settings s, int httpPort) {

@@ -9,6 +9,7 @@ import dev.ctrlplane.instance.InstanceAction;
 import dev.ctrlplane.instance.InstanceState;
 import dev.ctrlplane.instance.InstanceStore;
 import dev.ctrlplane.release.Release;
+import dev.ctrlplane.scheduler.ScheduleStore;
 import dev.ctrlplane.release.ReleaseStore;
 import dev.ctrlplane.store.IdempotencyKeys;
 import dev.ctrlplane.store.PageRequest;
@@ -172,6 +173,7 @@ final class DeploymentService {
       Instance owned = stopped ? Deployments.onRelease(current, release) : Deployments.ownedBy(current, deployment);
       return ReleaseStore.insert(tx.sql(), release)
           .compose(v -> store.insert(tx.sql(), deployment))
+          .compose(v -> stopped ? Future.<Void>succeededFuture() : ScheduleStore.put(tx.sql(), DriveJob.watch(deployment)))
           .compose(v -> instances.update(tx.sql(), owned))
           .map(saved -> {
             saved.orElseThrow(() -> ApiException.conflict("instance " + current.id() + " changed meanwhile; retry"));

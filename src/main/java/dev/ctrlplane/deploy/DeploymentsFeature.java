@@ -6,11 +6,13 @@ import dev.ctrlplane.http.DeploymentRoutes;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.instance.InstancesFeature;
 import dev.ctrlplane.metrics.CountGauges;
+import dev.ctrlplane.scheduler.Job;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Deployments and releases (SPEC §5): the API verticle, this node's deployment drivers, and at start-up the
@@ -45,6 +47,12 @@ public final class DeploymentsFeature implements Feature {
   @Override
   public void mount(Router router, Gateway gateway) {
     new DeploymentRoutes(gateway).mount(router);
+  }
+
+  /** The watchdog that keeps every unfinished deployment driven where its instance runs. */
+  @Override
+  public List<Job> jobs() {
+    return List.of(new DriveJob(store, rollouts));
   }
 
   @Override

@@ -107,6 +107,17 @@ public final class Rollouts {
             .ifPresent(parts.runtime()::interrupt))));
   }
 
+  /**
+   * The watchdog's round for a deployment of an instance this node runs: when no drive of it runs here (the node that
+   * drove it died and this one took the instance over, or a hand-over was lost), one starts.
+   */
+  void ensureDriven(String deploymentId) {
+    if (!driving.containsKey(deploymentId)) {
+      LOG.info("deployment {} is not being driven; node {} continues it", deploymentId, parts.node());
+      drive(deploymentId);
+    }
+  }
+
   /** At start-up: continue, or undo, every unfinished deployment of the instances this node runs. */
   Future<Void> resumeNode() {
     return parts.store().unfinishedOnNode(parts.node()).map(unfinished -> {

@@ -13,7 +13,18 @@ public final class EventStore {
       "INSERT INTO events (id, type, tenant_id, instance_id, resource_id, actor_id, data, node, created_at) VALUES",
       "($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9);
 
+  /** At most $2 events older than $1 ms, oldest first; a batch at a time keeps each delete's transaction short. */
+  private static final String PRUNE = """
+      DELETE FROM events WHERE seq IN (
+        SELECT seq FROM events WHERE created_at < now() - $1 * interval '1 millisecond' ORDER BY created_at LIMIT $2)""";
+
   private EventStore() {}
+
+  /** Deletes up to {@code limit} events older than {@code retention}; returns how many went. */
+  public static Future<Integer> prune(SqlClient sql, java.time.Duration retention, int limit) {
+    return sql.preparedQuery(PRUNE).execute(io.vertx.sqlclient.Tuple.of(retention.toMillis(), limit))
+        .map(io.vertx.sqlclient.SqlResult::rowCount);
+  }
 
   public static Future<Void> insert(SqlClient conn, List<Event> events) {
     List<Object[]> rows = events.stream()

@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -123,23 +124,39 @@ public final class InstanceRuntime implements ProviderListener {
   }
 
   /**
-   * At start-up: converge every instance this node owns (replicas left by a killed control plane are adopted by
-   * the provider), and remove replicas the store no longer assigns to this node.
+   * At start-up: remove replicas the store no longer assigns to this node, then converge every instance this node
+   * owns (replicas left by a killed control plane are adopted by the provider).
    */
   public Future<Void> reconcileNode() {
+    return removeOrphans().compose(removed -> store.idsOnNode(node)).compose(owned -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String id : owned) {
+        chain = chain.compose(v -> convergeHere(id).recover(f -> Future.succeededFuture()));
+      }
+      return chain;
+    });
+  }
+
+  /**
+   * Removes the replicas of instances this node no longer runs: deleted meanwhile, or moved to another node while
+   * this one was presumed dead (a pause longer than the node timeout). The providers are asked first and the store
+   * second: replicas of an instance only start after the commit that assigns it here, so one that is in the
+   * providers' list is in the store by the time the store is read, and no instance being created is taken for an
+   * orphan.
+   */
+  public Future<Void> removeOrphans() {
+    Map<Provider, Set<String>> running = new HashMap<>();
+    providers.all().forEach(provider -> running.put(provider, Set.copyOf(provider.instanceIds())));
     return store.idsOnNode(node).compose(owned -> {
       Set<String> mine = new HashSet<>(owned);
       Future<Void> chain = Future.succeededFuture();
-      for (Provider provider : providers.all()) {
-        for (String orphan : provider.instanceIds()) {
+      for (Map.Entry<Provider, Set<String>> entry : running.entrySet()) {
+        for (String orphan : entry.getValue()) {
           if (!mine.contains(orphan)) {
             LOG.info("removing replicas of {} that this node no longer owns", orphan);
-            chain = chain.compose(v -> provider.destroy(orphan).recover(f -> Future.succeededFuture()));
+            chain = chain.compose(v -> entry.getKey().destroy(orphan).recover(f -> Future.succeededFuture()));
           }
         }
-      }
-      for (String id : owned) {
-        chain = chain.compose(v -> convergeHere(id).recover(f -> Future.succeededFuture()));
       }
       return chain;
     });
@@ -290,12 +307,23 @@ public final class InstanceRuntime implements ProviderListener {
   }
 
   private void takeOver(Instance instance) {
-    LOG.warn("node {} is gone; node {} takes over instance {}", instance.node(), node, instance.id());
+    moveTo(instance, node);
+  }
+
+  /**
+   * Moves an instance of a node that is gone to {@code newNode}, which starts its replicas afresh (the old ones, if
+   * their node comes back, are removed there as no longer its own). A compare-and-set: when the instance changed
+   * meanwhile, nothing moves and the next take-over round looks again.
+   */
+  public Future<Boolean> moveTo(Instance instance, String newNode) {
+    LOG.warn("node {} is gone; instance {} moves to node {}", instance.node(), instance.id(), newNode);
     Instance.Edit edit = instance.edit();
-    edit.node = node;
+    edit.node = newNode;
     edit.endpoints = List.of();
-    transactions.run(systemCall(), tx -> store.update(tx.sql(), edit.done()))
-        .onSuccess(saved -> saved.ifPresent(s -> convergeHere(s.id())));
+    return transactions.run(systemCall(), tx -> store.update(tx.sql(), edit.done())).map(saved -> {
+      saved.ifPresent(this::converge);
+      return saved.isPresent();
+    });
   }
 
   /** Runs work for one instance after the work queued before it, whatever that work's outcome. */

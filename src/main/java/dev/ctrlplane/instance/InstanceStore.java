@@ -58,6 +58,11 @@ public final class InstanceStore {
   /** The whole-tenant filter's total: its first parameter is the tenant id. */
   private static final String TENANT_INSTANCES = "(SELECT used_instances FROM tenants WHERE id = $1)";
   private static final String ON_NODE = "SELECT id FROM instances WHERE node = $1";
+  private static final String STUCK = "SELECT " + Instance.COLUMNS
+      + " FROM instances WHERE state = ANY($1) AND updated_at < now() - $2 * interval '1 millisecond'"
+      + " ORDER BY updated_at LIMIT $3";
+  private static final String ON_DEAD_NODES = "SELECT " + Instance.COLUMNS
+      + " FROM instances WHERE node IS NOT NULL AND NOT (node = ANY($1)) ORDER BY id LIMIT $2";
   private static final String BY_STATE = "SELECT state, count(*) AS n FROM instances GROUP BY state";
   private static final String OF_TENANT_IN_STATES =
       "SELECT " + Instance.COLUMNS + " FROM instances WHERE tenant_id = $1 AND state = ANY($2) ORDER BY id FOR UPDATE";
@@ -230,6 +235,19 @@ public final class InstanceStore {
       rows.forEach(row -> ids.add(row.getString("id")));
       return ids;
     });
+  }
+
+  /** Instances in a transitional state that has not changed for {@code idle}: their work may have been lost. */
+  public Future<List<Instance>> stuck(java.time.Duration idle, int limit) {
+    String[] transitional = java.util.Arrays.stream(InstanceState.values()).filter(InstanceState::isTransitional)
+        .map(InstanceState::wire).toArray(String[]::new);
+    return pool.preparedQuery(STUCK).execute(Tuple.of(transitional, idle.toMillis(), limit)).map(InstanceStore::all);
+  }
+
+  /** Instances whose replicas belong to a node that is not among {@code alive}. */
+  public Future<List<Instance>> onNodesOtherThan(List<String> alive, int limit) {
+    return pool.preparedQuery(ON_DEAD_NODES).execute(Tuple.of(alive.toArray(String[]::new), limit))
+        .map(InstanceStore::all);
   }
 
   private static Future<Optional<Instance>> one(SqlClient sql, String query, String id) {

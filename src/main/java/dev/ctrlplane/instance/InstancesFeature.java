@@ -6,6 +6,9 @@ import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.InstanceRoutes;
 import dev.ctrlplane.http.InstanceWaiters;
 import dev.ctrlplane.metrics.CountGauges;
+import dev.ctrlplane.scheduler.Job;
+import dev.ctrlplane.scheduler.NodeStore;
+import dev.ctrlplane.scheduler.SchedulerConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,11 +16,12 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Instances (SPEC §4): the verticle on every event loop, this node's runtime, the {@code ?wait=} registry of the
- * edge, and at start-up the reconcile of the instances this node owns.
+ * edge, at start-up the reconcile of the instances this node owns, and the scheduled reconcile and take-over.
  */
 public final class InstancesFeature implements Feature {
 
@@ -75,10 +79,22 @@ public final class InstancesFeature implements Feature {
     });
   }
 
+  /** Reconcile of stuck transitional states, and take-over of dead nodes' instances. */
+  @Override
+  public List<Job> jobs() {
+    SchedulerConfig scheduler = node.config().scheduler();
+    return List.of(
+        new ReconcileJob(store, runtime, scheduler.reconcileInterval()),
+        new TakeOverJob(store, runtime, new NodeStore(node.pool()), scheduler.nodeTimeout(),
+            scheduler.heartbeatInterval()));
+  }
+
   @Override
   public Future<?> started() {
     CountGauges.start(node.vertx(), "ctrlplane.instances", "instances in each state, cluster-wide", "state",
         Arrays.stream(InstanceState.values()).map(InstanceState::wire).toList(), this::countByState, node.config().metricsInterval());
+    // Orphans are this node's own business (its providers' replicas), so the sweep is a local timer, not a job.
+    node.vertx().setPeriodic(node.config().scheduler().reconcileInterval().toMillis(), tick -> runtime.removeOrphans());
     return runtime.reconcileNode();
   }
 }

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ctrlplane.bus.Call;
-import dev.ctrlplane.bus.Envelope;
-import dev.ctrlplane.bus.Principal;
 import dev.ctrlplane.cluster.Replicas.Replica;
 import dev.ctrlplane.events.EventType;
-import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.support.Api;
 import dev.ctrlplane.support.Fixtures;
-import dev.ctrlplane.support.Futures;
 import dev.ctrlplane.support.Poll;
 import dev.ctrlplane.support.TestCluster;
 import dev.ctrlplane.support.TestNode;
@@ -179,24 +174,8 @@ class ClusterTest {
     return created.getString("id");
   }
 
-  /**
-   * Sends an instance command, as the HTTP edge builds it (the envelope, the caller's principal as headers), on
-   * {@code from}'s bus to node {@code to}'s own address; the reply, or an assertion error naming the failure.
-   */
   private static JsonObject command(TestNode from, String to, String action, String id, JsonObject body) {
-    JsonObject envelope = new JsonObject().put(Envelope.QUERY, new JsonObject()).put(Envelope.BODY, body);
-    if (id != null) {
-      envelope.put(Envelope.ID, id);
-    }
-    Call call = new Call(action, new Principal("alice", tenant, Set.of()), "cluster-" + NAMES.incrementAndGet(),
-        "127.0.0.1", envelope);
-    try {
-      return (JsonObject) Futures.await(from.plane().vertx().eventBus()
-          .request(InstanceRuntime.nodeAddress(to), envelope, call.deliveryOptions().setSendTimeout(30_000)), 40)
-          .body();
-    } catch (RuntimeException failed) {
-      throw new AssertionError(action + " sent to " + to + " failed: " + failed.getMessage(), failed);
-    }
+    return NodeCommands.send(from, to, tenant, action, id, body);
   }
 
   private static void awaitSettles(EventRecorder changes, String id, int count) {

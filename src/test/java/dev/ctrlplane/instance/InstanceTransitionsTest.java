@@ -33,7 +33,9 @@ class InstanceTransitionsTest {
   @Test
   void provisioningAllowsOnlyDeleteAndDeletingTwiceIsAcceptedAgain() {
     Gate started = TestImages.gate();
-    JsonObject created = api.post("/v1/instances", instance(Map.of("START_GATE", started.env()))).expect(201).json();
+    // The same gate holds the stop too: the destroy, which interrupts the start, still waits for it.
+    JsonObject created = api.post("/v1/instances", instance(Map.of("START_GATE", started.env(),
+        "STOP_GATE", started.env()))).expect(201).json();
     String id = created.getString("id");
     assertEquals("provisioning", created.getString("state"));
 

@@ -30,6 +30,11 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts one node per name, then waits until each node counts them all as members. */
   public static TestCluster start(String... names) {
+    return start(Map.of(), names);
+  }
+
+  /** As {@link #start(String...)}, every node with the same extra settings. */
+  public static TestCluster start(Map<String, String> overrides, String... names) {
     String storeUrl = TestDatabase.freshDatabase();
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (String name : names) {
@@ -40,7 +45,9 @@ public final class TestCluster implements AutoCloseable {
       for (String name : names) {
         Path dataDir = TestNode.tempDir();
         cluster.dataDirs.add(dataDir);
-        cluster.nodes.put(name, TestNode.start(storeUrl, dataDir, settings(name, ports)));
+        Map<String, String> settings = settings(name, ports);
+        settings.putAll(overrides);
+        cluster.nodes.put(name, TestNode.start(storeUrl, dataDir, settings));
       }
       cluster.nodes.values().forEach(node -> awaitMembers(node, names.length));
       return cluster;

@@ -32,6 +32,7 @@ public final class TestImages {
       write(dir.resolve("ctl").resolve("1.0"), """
           #!/bin/sh
           if [ -n "$FAIL" ]; then echo "$FAIL" >&2; exit 1; fi
+          if [ -n "$STOP_GATE" ]; then trap 'while [ ! -e "$STOP_GATE" ]; do sleep 0.05; done; exit 0' TERM; fi
           if [ -n "$START_GATE" ]; then while [ ! -e "$START_GATE" ]; do sleep 0.05; done; fi
           if [ -n "$DIE_AFTER" ]; then python3 %1$s 1.0 & sleep "$DIE_AFTER"; kill $!; exit 1; fi
           if [ -z "$STOP_GATE" ]; then exec python3 %1$s 1.0; fi
