@@ -41,6 +41,13 @@ public enum EventType {
   ROUTE_REMOVED("route.removed", "a route was deleted; data is the route as it was"),
   INSTANCE_ENDPOINTS_CHANGED("instance.endpoints_changed",
       "the instance's ready replicas (endpoints) changed without a state change; data is the instance"),
+  DOMAIN_ADDED("domain.added", "a custom domain was added to an instance, unverified; data is the domain"),
+  DOMAIN_VERIFIED("domain.verified", "the domain's TXT challenge was found in DNS; data is the domain"),
+  DOMAIN_REMOVED("domain.removed", "a domain was deleted, with its certificates and the routes naming it"),
+  CERT_PROVISIONED("cert.provisioned", "a certificate was issued for a domain; data is the certificate (never its key)"),
+  CERT_RENEWED("cert.renewed", "a domain's certificate was replaced by a new one before it expired; data is the new one"),
+  CERT_EXPIRING("cert.expiring",
+      "renewing a certificate keeps failing and it expires within certs.renew_before; data has the error"),
   QUOTA_EXCEEDED("quota.exceeded", "a call was refused because it would exceed the tenant's quota; data names the limit");
 
   /** Every event is also published here. */

@@ -4,7 +4,13 @@ import dev.ctrlplane.Feature;
 import dev.ctrlplane.NodeServices;
 import dev.ctrlplane.config.CtrlplaneConfig.EdgeConfig;
 import dev.ctrlplane.http.Gateway;
+import dev.ctrlplane.http.DomainRoutes;
 import dev.ctrlplane.http.RouteRoutes;
+import dev.ctrlplane.network.domain.DnsLookup;
+import dev.ctrlplane.network.domain.DomainService;
+import dev.ctrlplane.network.domain.DomainStore;
+import dev.ctrlplane.network.domain.RecheckJob;
+import dev.ctrlplane.scheduler.Job;
 import dev.ctrlplane.instance.InstancesFeature;
 import dev.ctrlplane.network.edge.EdgeRecords;
 import dev.ctrlplane.network.edge.EdgeVerticle;
@@ -32,6 +38,9 @@ public final class NetworkFeature implements Feature {
   private final NodeServices node;
   private final EdgeConfig config;
   private final RouteService routes;
+  private final DomainStore domainStore;
+  private final DnsLookup dns;
+  private final DomainService domains;
   private final RoutingFeed feed;
   private final ReplicaHealth health = new ReplicaHealth();
   private final EdgeRecords records = new EdgeRecords();
@@ -41,14 +50,19 @@ public final class NetworkFeature implements Feature {
     this.node = node;
     this.config = node.config().edge();
     RouteStore store = new RouteStore(node.pool());
-    this.routes = new RouteService(store, node.transactions(), node.tenancy(), config.baseDomain());
-    this.feed = new RoutingFeed(store, config.baseDomain(), RESYNC);
+    DomainsConfig domainsConfig = node.config().domains();
+    this.domainStore = new DomainStore(node.pool());
+    this.dns = new DnsLookup(node.vertx(), domainsConfig.dnsServers(), domainsConfig.dnsTimeout());
+    this.domains = new DomainService(domainStore, store, node.transactions(), node.tenancy(), dns,
+        config.baseDomain(), domainsConfig.recheckInterval(), domainsConfig.recheckFor());
+    this.routes = new RouteService(store, domainStore, node.transactions(), node.tenancy(), config.baseDomain());
+    this.feed = new RoutingFeed(store, domainStore, config.baseDomain(), RESYNC);
     instances.decorateWith(new InstanceUrls(feed, store, config.baseDomain(), this::edgePort));
   }
 
   @Override
   public Future<?> deploy(Vertx vertx) {
-    Future<?> api = vertx.deployVerticle(new NetworkVerticle(routes, node.refusals()));
+    Future<?> api = vertx.deployVerticle(new NetworkVerticle(routes, domains, node.refusals()));
     if (!config.enabled()) {
       return api;
     }
@@ -69,6 +83,12 @@ public final class NetworkFeature implements Feature {
   @Override
   public void mount(Router router, Gateway gateway) {
     new RouteRoutes(gateway).mount(router);
+    new DomainRoutes(gateway).mount(router);
+  }
+
+  @Override
+  public List<Job> jobs() {
+    return List.of(new RecheckJob(dns, domainStore));
   }
 
   /** The port the edge router listens on; 0 when it is disabled. */

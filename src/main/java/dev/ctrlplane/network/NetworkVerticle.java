@@ -1,11 +1,12 @@
 package dev.ctrlplane.network;
 
 import dev.ctrlplane.bus.BusDispatcher;
+import dev.ctrlplane.network.domain.DomainService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
 /**
- * The network feature on the bus ({@value #ADDRESS}): routes now; domains and certificates join it later. Actions
+ * The network feature on the bus ({@value #ADDRESS}): routes, domains and certificates. Actions
  * are named by resource ({@code route.create}) so those can share the address; the audit log records the verb.
  */
 public final class NetworkVerticle extends VerticleBase {
@@ -13,10 +14,12 @@ public final class NetworkVerticle extends VerticleBase {
   public static final String ADDRESS = "ctrlplane.network";
 
   private final RouteService routes;
+  private final DomainService domains;
   private final BusDispatcher.RefusalListener refusals;
 
-  public NetworkVerticle(RouteService routes, BusDispatcher.RefusalListener refusals) {
+  public NetworkVerticle(RouteService routes, DomainService domains, BusDispatcher.RefusalListener refusals) {
     this.routes = routes;
+    this.domains = domains;
     this.refusals = refusals;
   }
 
@@ -27,6 +30,10 @@ public final class NetworkVerticle extends VerticleBase {
         .query("route.list", routes::list)
         .mutation("route.update", RouteService.RESOURCE, routes::update)
         .mutation("route.delete", RouteService.RESOURCE, routes::delete)
+        .mutation("domain.create", DomainService.RESOURCE, domains::add)
+        .query("domain.list", domains::list)
+        .mutation("domain.delete", DomainService.RESOURCE, domains::delete)
+        .mutation("domain.verify", DomainService.RESOURCE, domains::verify)
         .onRefusal(refusals)
         .register(vertx, ADDRESS);
   }

@@ -26,7 +26,7 @@ public final class Migrations {
   /** Every migration, oldest first. Each runs once, in its own transaction. */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
       "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
-      "V007__scheduler.sql", "V009__routes.sql");
+      "V007__scheduler.sql", "V009__routes.sql", "V011__domains.sql");
 
   private final Pool pool;
 
