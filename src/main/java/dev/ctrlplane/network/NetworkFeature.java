@@ -6,6 +6,9 @@ import dev.ctrlplane.config.CtrlplaneConfig.EdgeConfig;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.DomainRoutes;
 import dev.ctrlplane.http.RouteRoutes;
+import dev.ctrlplane.network.cert.CertService;
+import dev.ctrlplane.network.cert.CertStore;
+import dev.ctrlplane.network.cert.CertificateAuthority;
 import dev.ctrlplane.network.domain.DnsLookup;
 import dev.ctrlplane.network.domain.DomainService;
 import dev.ctrlplane.network.domain.DomainStore;
@@ -41,6 +44,9 @@ public final class NetworkFeature implements Feature {
   private final DomainStore domainStore;
   private final DnsLookup dns;
   private final DomainService domains;
+  private final CertStore certStore;
+  private final CertificateAuthority ca;
+  private final CertService certs;
   private final RoutingFeed feed;
   private final ReplicaHealth health = new ReplicaHealth();
   private final EdgeRecords records = new EdgeRecords();
@@ -55,6 +61,10 @@ public final class NetworkFeature implements Feature {
     this.dns = new DnsLookup(node.vertx(), domainsConfig.dnsServers(), domainsConfig.dnsTimeout());
     this.domains = new DomainService(domainStore, store, node.transactions(), node.tenancy(), dns,
         config.baseDomain(), domainsConfig.recheckInterval(), domainsConfig.recheckFor());
+    this.certStore = new CertStore(node.pool());
+    this.ca = new CertificateAuthority(node.vertx(), certStore, node.keys());
+    this.certs = new CertService(ca, certStore, domainStore, domains, node.transactions(), node.tenancy(),
+        node.keys(), domainsConfig.certValidity());
     this.routes = new RouteService(store, domainStore, node.transactions(), node.tenancy(), config.baseDomain());
     this.feed = new RoutingFeed(store, domainStore, config.baseDomain(), RESYNC);
     instances.decorateWith(new InstanceUrls(feed, store, config.baseDomain(), this::edgePort));
@@ -62,7 +72,7 @@ public final class NetworkFeature implements Feature {
 
   @Override
   public Future<?> deploy(Vertx vertx) {
-    Future<?> api = vertx.deployVerticle(new NetworkVerticle(routes, domains, node.refusals()));
+    Future<?> api = vertx.deployVerticle(new NetworkVerticle(routes, domains, certs, node.refusals()));
     if (!config.enabled()) {
       return api;
     }

@@ -1,6 +1,7 @@
 package dev.ctrlplane.network;
 
 import dev.ctrlplane.bus.BusDispatcher;
+import dev.ctrlplane.network.cert.CertService;
 import dev.ctrlplane.network.domain.DomainService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,11 +16,14 @@ public final class NetworkVerticle extends VerticleBase {
 
   private final RouteService routes;
   private final DomainService domains;
+  private final CertService certs;
   private final BusDispatcher.RefusalListener refusals;
 
-  public NetworkVerticle(RouteService routes, DomainService domains, BusDispatcher.RefusalListener refusals) {
+  public NetworkVerticle(RouteService routes, DomainService domains, CertService certs,
+      BusDispatcher.RefusalListener refusals) {
     this.routes = routes;
     this.domains = domains;
+    this.certs = certs;
     this.refusals = refusals;
   }
 
@@ -34,6 +38,9 @@ public final class NetworkVerticle extends VerticleBase {
         .query("domain.list", domains::list)
         .mutation("domain.delete", DomainService.RESOURCE, domains::delete)
         .mutation("domain.verify", DomainService.RESOURCE, domains::verify)
+        .mutation("cert.create", CertService.RESOURCE, certs::issue)
+        .query("cert.chain", certs::chain)
+        .query("ca.root", certs::root)
         .onRefusal(refusals)
         .register(vertx, ADDRESS);
   }

@@ -192,8 +192,8 @@ class DomainApiTest {
         .expectError(404, "not_found");
     other.post("/v1/domains/" + domainId + "/verify").expectError(404, "not_found");
     other.delete("/v1/domains/" + domainId).expectError(404, "not_found");
-    // CERT-404
-    // CERT-404b
+    other.post("/v1/domains/" + domainId + "/cert").expectError(404, "not_found");
+    other.get("/v1/domains/" + domainId + "/cert").expectError(404, "not_found");
     assertEquals(1, owner.get("/v1/instances/" + ownerInstance + "/domains").expect(200).array().size());
     assertEquals(1, node.admin().get("/v1/instances/" + ownerInstance + "/domains").expect(200).array().size(),
         "an operator sees every tenant's domains");
