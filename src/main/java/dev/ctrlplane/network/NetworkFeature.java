@@ -6,6 +6,8 @@ import dev.ctrlplane.config.CtrlplaneConfig.EdgeConfig;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.DomainRoutes;
 import dev.ctrlplane.http.RouteRoutes;
+import dev.ctrlplane.network.cert.CertBook;
+import dev.ctrlplane.network.cert.CertFeed;
 import dev.ctrlplane.network.cert.CertService;
 import dev.ctrlplane.network.cert.CertStore;
 import dev.ctrlplane.network.cert.CertificateAuthority;
@@ -37,6 +39,8 @@ public final class NetworkFeature implements Feature {
 
   /** How often a node reads the whole routing table from the store again (events keep it current in between). */
   static final Duration RESYNC = Duration.ofSeconds(30);
+  /** How often a node reads every served certificate again (events keep its edge current in between). */
+  static final Duration CERT_RESYNC = Duration.ofMinutes(5);
 
   private final NodeServices node;
   private final EdgeConfig config;
@@ -47,6 +51,7 @@ public final class NetworkFeature implements Feature {
   private final CertStore certStore;
   private final CertificateAuthority ca;
   private final CertService certs;
+  private final CertBook book = new CertBook();
   private final RoutingFeed feed;
   private final ReplicaHealth health = new ReplicaHealth();
   private final EdgeRecords records = new EdgeRecords();
@@ -78,16 +83,19 @@ public final class NetworkFeature implements Feature {
     }
     // Vert.x shares one random port among the servers that ask for the same negative port: -1 is the API's
     int port = config.port() == 0 ? -2 : config.port();
-    EdgeVerticle.Shared shared = new EdgeVerticle.Shared(config, port, feed, health, records);
+    int tlsPort = config.tlsPort() == 0 ? -3 : config.tlsPort();
+    EdgeVerticle.Shared shared = new EdgeVerticle.Shared(config, port, feed, health, records, tlsPort, book);
     return api.compose(v -> vertx.deployVerticle(health))
         .compose(v -> vertx.deployVerticle(feed))
+        .compose(v -> vertx.deployVerticle(new CertFeed(certStore, node.keys(), book, CERT_RESYNC)))
         .compose(v -> vertx.deployVerticle(() -> {
           EdgeVerticle edge = new EdgeVerticle(shared);
           edges.add(edge);
           return edge;
         }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)))
         .recover(failed -> Future.failedFuture(new dev.ctrlplane.config.ConfigException("edge router cannot listen on "
-            + config.host() + ":" + config.port() + ": " + failed.getMessage() + " (see edge.host / edge.port)")));
+            + config.host() + ":" + config.port() + " (TLS " + config.tlsPort() + "): " + failed.getMessage()
+            + " (see edge.host / edge.port / edge.tls_port)")));
   }
 
   @Override
@@ -104,6 +112,16 @@ public final class NetworkFeature implements Feature {
   /** The port the edge router listens on; 0 when it is disabled. */
   public int edgePort() {
     return edges.isEmpty() ? 0 : edges.get(0).actualPort();
+  }
+
+  /** The port the edge router serves HTTPS on; 0 when it is disabled. */
+  public int edgeTlsPort() {
+    return edges.isEmpty() ? 0 : edges.get(0).actualTlsPort();
+  }
+
+  /** The certificates this node's edge serves. */
+  public CertBook certificates() {
+    return book;
   }
 
   /** The edge's per-request records, for the telemetry feature to install its sink on. */

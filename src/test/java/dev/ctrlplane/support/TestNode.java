@@ -102,6 +102,11 @@ public final class TestNode implements AutoCloseable {
     return plane.edgePort();
   }
 
+  /** The port of this node's edge router for HTTPS. */
+  public int edgeTlsPort() {
+    return plane.network().edgeTlsPort();
+  }
+
   public String storeUrl() {
     return storeUrl;
   }

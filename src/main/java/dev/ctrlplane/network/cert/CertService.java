@@ -99,7 +99,7 @@ public final class CertService {
     });
   }
 
-  static byte[] keyAad(String certId, String domainId, String hostname) {
+  public static byte[] keyAad(String certId, String domainId, String hostname) {
     return Aad.of(CertStore.KEY_PURPOSE, certId, domainId, hostname);
   }
 
