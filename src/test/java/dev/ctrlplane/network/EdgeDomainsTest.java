@@ -24,11 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * HTTPS at the edge (SPEC §8): two verified domains with certificates on one TLS port, each handshake answered with
- * its own certificate chosen by SNI, the request reaching the domain's instance; a certificate issued again is served
- * from the next handshake on, without a restart; a name without a certificate gets no handshake.
+ * Custom domains at the edge (SPEC §8). HTTPS: two verified domains with certificates on one TLS port, each handshake
+ * answered with its own certificate chosen by SNI, the request reaching the domain's instance; a certificate issued
+ * again is served from the next handshake on, without a restart; a name without a certificate gets no handshake.
+ * Routes by hostname: a verified domain answers for its instance, and routes of two instances of its tenant on it
+ * split its traffic by weight.
  */
-class EdgeTlsTest {
+class EdgeDomainsTest {
 
   static final DnsResponder dns = DnsResponder.start();
 
@@ -75,6 +77,38 @@ class EdgeTlsTest {
         () -> EdgeTls.get(port, unknown, root, "/"));
     assertTrue(refused.getMessage().contains("SSL") || refused.getMessage().contains("handshake"),
         refused.getMessage());
+  }
+
+  @Test
+  void routesOfTwoInstancesOnOneDomainSplitItsTrafficByWeight() {
+    Tenant t = EdgeFixtures.tenant(node);
+    String stable = hello(t.api(), "stable", 1).getString("id");
+    String canary = hello(t.api(), "canary", 1).getString("id");
+    String host = DomainFixtures.hostname("split");
+    DomainFixtures.verified(t.api(), dns, stable, host);
+    Poll.until(() -> EdgeHttp.get(node.node().edgePort(), host, "/headers").status() == 200, 10,
+        () -> "the verified domain to answer for its instance");
+    assertEquals(stable, EdgeFixtures.instanceBehind(node.node().edgePort(), host, "/headers"));
+
+    t.api().post("/v1/instances/" + stable + "/routes", new JsonObject().put("path", "/").put("hostname", host)
+        .put("weight", 70)).expect(201);
+    t.api().post("/v1/instances/" + canary + "/routes", new JsonObject().put("path", "/").put("hostname", host)
+        .put("weight", 30)).expect(201);
+    Poll.until(() -> canary.equals(EdgeFixtures.instanceBehind(node.node().edgePort(), host, "/headers")), 10,
+        () -> "the canary's route to take part");
+
+    int requests = 1000;
+    Map<String, Integer> served = new java.util.HashMap<>();
+    for (int i = 0; i < requests; i++) {
+      served.merge(EdgeFixtures.instanceBehind(node.node().edgePort(), host, "/headers"), 1, Integer::sum);
+    }
+    assertEquals(java.util.Set.of(stable, canary), served.keySet());
+    double stableShare = served.get(stable) * 100.0 / requests;
+    System.out.println("weighted split over " + requests + " requests (70/30 asked): " + served);
+    assertTrue(Math.abs(stableShare - 70) <= 5, "70/30 within 5 points: " + served);
+    assertEquals(stable, EdgeFixtures.instanceBehind(node.node().edgePort(), t.host("stable"), "/headers"),
+        "the routes on the domain match only that Host: the default host still goes to its instance");
+    assertEquals(canary, EdgeFixtures.instanceBehind(node.node().edgePort(), t.host("canary"), "/headers"));
   }
 
   /** Waits until the edge presents the certificate with {@code serial} for {@code host} (it follows events). */
