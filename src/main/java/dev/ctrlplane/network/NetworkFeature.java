@@ -11,6 +11,7 @@ import dev.ctrlplane.network.cert.CertFeed;
 import dev.ctrlplane.network.cert.CertService;
 import dev.ctrlplane.network.cert.CertStore;
 import dev.ctrlplane.network.cert.CertificateAuthority;
+import dev.ctrlplane.network.cert.RenewJob;
 import dev.ctrlplane.network.domain.DnsLookup;
 import dev.ctrlplane.network.domain.DomainService;
 import dev.ctrlplane.network.domain.DomainStore;
@@ -106,7 +107,9 @@ public final class NetworkFeature implements Feature {
 
   @Override
   public List<Job> jobs() {
-    return List.of(new RecheckJob(dns, domainStore));
+    DomainsConfig settings = node.config().domains();
+    return List.of(new RecheckJob(dns, domainStore), new RenewJob(certStore, domainStore, certs, node.transactions(),
+        settings.renewBefore(), settings.renewCheckInterval()));
   }
 
   /** The port the edge router listens on; 0 when it is disabled. */

@@ -89,13 +89,18 @@ public final class CertService {
 
   /** A new certificate for the domain from the authority, its key sealed; not stored yet. */
   public Future<Certificate> certificate(Domain domain, boolean autoRenew) {
+    return certificate(domain.tenantId(), domain.id(), domain.hostname(), autoRenew);
+  }
+
+  /** A new certificate for the domain from the authority, its key sealed; not stored yet. */
+  Future<Certificate> certificate(String tenantId, String domainId, String hostname, boolean autoRenew) {
     String id = TypeId.generate("cert");
-    return ca.issue(domain.hostname(), validity).map(issued -> {
+    return ca.issue(hostname, validity).map(issued -> {
       var leaf = issued.leaf();
-      return new Certificate(id, domain.tenantId(), domain.id(), domain.hostname(),
+      return new Certificate(id, tenantId, domainId, hostname,
           leaf.getIssuerX500Principal().getName(), issued.serial(), leaf.getNotBefore().toInstant(),
           leaf.getNotAfter().toInstant(), Pem.fingerprint(leaf), autoRenew, "builtin", issued.chainPem(),
-          keys.seal(issued.pkcs8(), keyAad(id, domain.id(), domain.hostname())), Times.now());
+          keys.seal(issued.pkcs8(), keyAad(id, domainId, hostname)), Times.now());
     });
   }
 
@@ -108,10 +113,5 @@ public final class CertService {
       throw new ApiException(ErrorCode.UNPROCESSABLE, "domain " + domain.id() + " is not verified: publish TXT "
           + domain.recordName() + " and POST /v1/domains/" + domain.id() + "/verify first");
     }
-  }
-
-  /** Writes the renewal of {@code old} as {@code next}: the event says which certificate it replaces. */
-  static void recordRenewal(Tx tx, Certificate old, Certificate next, String instanceId) {
-    tx.emit(EventType.CERT_RENEWED, next.tenantId(), instanceId, next.id(), next.toJson().put("replaces", old.id()));
   }
 }

@@ -61,7 +61,7 @@ class CertificateApiTest {
     dns.close();
   }
 
-  static String instance(Api api) {
+  public static String instance(Api api) {
     JsonObject body = Fixtures.noopInstance(Fixtures.uniqueName("web")).put("ports", new JsonArray()
         .add(new JsonObject().put("container_port", 8080).put("protocol", "http")));
     return api.post("/v1/instances", body).expect(201).id();
@@ -207,7 +207,7 @@ class CertificateApiTest {
     }
   }
 
-  static List<X509Certificate> parse(String pem) throws Exception {
+  public static List<X509Certificate> parse(String pem) throws Exception {
     return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
         pem.getBytes(StandardCharsets.US_ASCII))).stream().map(c -> (X509Certificate) c).toList();
   }
