@@ -9,9 +9,9 @@
 # runs of each are printed). Also prints ctrlplane's RSS before and after the loads (its growth).
 #
 # Usage: scripts/bench/edge.sh [--duration 15s] [--warmup 5s] [--connections 64] [--threads 2] [--heap 256m]
-#                              [--java-opts "..."] [--out FILE] [--keep]
+#                              [--gc ParallelGC] [--java-opts "..."] [--out FILE] [--keep]
 set -euo pipefail
-DURATION=15s WARMUP=5s CONNECTIONS=64 THREADS=2 HEAP=256m OUT="" KEEP=0 JAVA_OPTS=""
+DURATION=15s WARMUP=5s CONNECTIONS=64 THREADS=2 HEAP=256m GC=ParallelGC OUT="" KEEP=0 JAVA_OPTS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -21,6 +21,7 @@ while [[ $# -gt 0 ]]; do
     --heap) HEAP=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --java-opts) JAVA_OPTS=$2; shift 2 ;;
+    --gc) GC=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -85,24 +86,39 @@ wait_for() {
   die "timed out after ${seconds}s waiting for $what"
 }
 
+# CPU ticks of nginx's master and its workers; of the JVM alone (its children are the backend's replica).
+tree_ticks() {
+  if [[ "$1" == "$SERVER_PID" ]]; then
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+    return
+  fi
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+    $1 == root { t += $14 + $15 + $16 + $17 } $4 == root { t += $14 + $15 } END { print t + 0 }'
+}
+
 rss_mb() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
-# wrk_run <name> <duration> <url> [host]: "rps p50_ms p99_ms non2xx socket_errors"
+# wrk_run <name> <duration> <url> [host] [pid]: "rps p50_ms p99_ms non2xx socket_errors cpu_us_per_request", the
+# CPU of the process tree <pid> (the proxy under test) per request
 wrk_run() {
-  local name=$1 duration=$2 url=$3 host=${4:-}
+  local name=$1 duration=$2 url=$3 host=${4:-} pid=${5:-}
+  local ticks0=0; [[ -n "$pid" ]] && ticks0=$(tree_ticks "$pid")
   env BENCH_LUA_DIR="$ROOT/scripts/bench" BENCH_HOST="$host" timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" \
     -d"$duration" --timeout 10s --latency -s scripts/bench/edge.lua "$url" >"$WORK/wrk-$name.txt" 2>&1 \
     || die "wrk $name failed: $(tail -5 "$WORK/wrk-$name.txt")"
-  awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
-    printf "%.0f %.2f %.2f %d %d\n", r["rps"], r["p50_us"] / 1000, r["p99_us"] / 1000, r["non2xx"], r["socket_errors"] }' \
-    "$WORK/wrk-$name.txt"
+  local ticks=0; [[ -n "$pid" ]] && ticks=$(($(tree_ticks "$pid") - ticks0))
+  awk -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" '/^RESULT/ {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
+    n = r["requests"] > 0 ? r["requests"] : 1
+    printf "%.0f %.2f %.2f %d %d %.1f\n", r["rps"], r["p50_us"] / 1000, r["p99_us"] / 1000, r["non2xx"],
+      r["socket_errors"], ticks * 1e6 / hz / n }' "$WORK/wrk-$name.txt"
 }
 
 measure() {
   local name=$1; shift
   [[ $WARMUP != 0 && $WARMUP != 0s ]] && wrk_run "$name-warmup" "$WARMUP" "$@" >/dev/null
   local result; result=$(wrk_run "$name" "$DURATION" "$@")
-  log "$name: $(awk '{ printf "%s req/s, p50 %s ms, p99 %s ms, non-2xx %s, socket errors %s", $1, $2, $3, $4, $5 }' <<<"$result")"
+  log "$name: $(awk '{ printf "%s req/s, p50 %s ms, p99 %s ms, non-2xx %s, socket errors %s, cpu/req %s us", $1, $2, $3, $4, $5, $6 }' <<<"$result")"
   echo "$result"
 }
 
@@ -136,9 +152,9 @@ RUN
 chmod +x "$WORK/images/bench-backend/1.0/run"
 
 HTTP_PORT=$(free_port) EDGE_PORT=$(free_port) PROXY_PORT=$(free_port)
-log "starting ctrlplane: API 127.0.0.1:$HTTP_PORT, edge 127.0.0.1:$EDGE_PORT (-Xmx$HEAP)"
+log "starting ctrlplane: API 127.0.0.1:$HTTP_PORT, edge 127.0.0.1:$EDGE_PORT (-Xmx$HEAP -XX:+Use$GC $JAVA_OPTS)"
 # shellcheck disable=SC2086
-java -Xmx"$HEAP" -XX:+UseParallelGC $JAVA_OPTS -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
+java -Xmx"$HEAP" -XX:+Use"$GC" $JAVA_OPTS -jar "$JAR" serve --set http.host=127.0.0.1 --set http.port="$HTTP_PORT" \
   --set edge.host=127.0.0.1 --set edge.port="$EDGE_PORT" --set data.dir="$WORK/data" \
   --set auth.jwt.secret="$SECRET" --set provider.process.images_dir="$WORK/images" --set node.name=edge-bench \
   >"$WORK/ctrlplane.log" 2>&1 &
@@ -186,31 +202,31 @@ wait_for 10 "the nginx proxy" curl -fsS "http://127.0.0.1:$PROXY_PORT/"
 
 RSS_BEFORE=$(rss_mb "$SERVER_PID")
 DIRECT=$(measure direct "$BACKEND/")
-NGINX1=$(measure nginx-1 "http://127.0.0.1:$PROXY_PORT/" "$HOST")
-EDGE1=$(measure edge-1 "http://127.0.0.1:$EDGE_PORT/" "$HOST")
-NGINX2=$(measure nginx-2 "http://127.0.0.1:$PROXY_PORT/" "$HOST")
-EDGE2=$(measure edge-2 "http://127.0.0.1:$EDGE_PORT/" "$HOST")
+NGINX1=$(measure nginx-1 "http://127.0.0.1:$PROXY_PORT/" "$HOST" "$PROXY_PID")
+EDGE1=$(measure edge-1 "http://127.0.0.1:$EDGE_PORT/" "$HOST" "$SERVER_PID")
+NGINX2=$(measure nginx-2 "http://127.0.0.1:$PROXY_PORT/" "$HOST" "$PROXY_PID")
+EDGE2=$(measure edge-2 "http://127.0.0.1:$EDGE_PORT/" "$HOST" "$SERVER_PID")
 RSS_AFTER=$(rss_mb "$SERVER_PID")
 
 # the better of the two runs of each (both printed above): the machine is shared, a run may be disturbed
 best() { printf '%s\n%s\n' "$1" "$2" | sort -n -r -k1 | head -1; }
 NGINX=$(best "$NGINX1" "$NGINX2")
 EDGE=$(best "$EDGE1" "$EDGE2")
-read -r N_RPS N_P50 N_P99 _ _ <<<"$NGINX"
-read -r E_RPS E_P50 E_P99 E_NON2XX E_ERR <<<"$EDGE"
-read -r D_RPS D_P50 D_P99 _ _ <<<"$DIRECT"
+read -r N_RPS N_P50 N_P99 _ _ N_CPU <<<"$NGINX"
+read -r E_RPS E_P50 E_P99 E_NON2XX E_ERR E_CPU <<<"$EDGE"
+read -r D_RPS D_P50 D_P99 _ _ _ <<<"$DIRECT"
 RATIO=$(awk -v e="$E_RPS" -v n="$N_RPS" 'BEGIN { printf "%.2f", e / n }')
 P99_DIFF=$(awk -v e="$E_P99" -v n="$N_P99" 'BEGIN { printf "%.2f", e - n }')
 GROWTH=$((RSS_AFTER - RSS_BEFORE))
 cat <<RESULT
 edge-bench connections=$CONNECTIONS threads=$THREADS duration=$DURATION
 direct  $D_RPS req/s  p50 $D_P50 ms  p99 $D_P99 ms
-nginx   $N_RPS req/s  p50 $N_P50 ms  p99 $N_P99 ms
-edge    $E_RPS req/s  p50 $E_P50 ms  p99 $E_P99 ms  non-2xx $E_NON2XX  socket errors $E_ERR
+nginx   $N_RPS req/s  p50 $N_P50 ms  p99 $N_P99 ms  cpu/req $N_CPU us (nginx master and workers)
+edge    $E_RPS req/s  p50 $E_P50 ms  p99 $E_P99 ms  cpu/req $E_CPU us (the whole JVM)  non-2xx $E_NON2XX  socket errors $E_ERR
 edge/nginx req/s $RATIO (target >= 0.70)   edge p99 - nginx p99 = $P99_DIFF ms (target <= 2)
 ctrlplane RSS ${RSS_BEFORE} MB -> ${RSS_AFTER} MB (growth ${GROWTH} MB, target < 100)
 RESULT
 if [[ -n "$OUT" ]]; then
-  printf '%s\tedge\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(git rev-parse --short HEAD)" "$D_RPS" "$N_RPS" "$N_P99" \
-    "$E_RPS" "$E_P99" "$RATIO" "$P99_DIFF" "$RSS_BEFORE" "$RSS_AFTER" >>"$OUT"
+  printf '%s\tedge\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(git rev-parse --short HEAD)" "$D_RPS" "$N_RPS" \
+    "$N_P99" "$E_RPS" "$E_P99" "$RATIO" "$P99_DIFF" "$RSS_BEFORE" "$RSS_AFTER" "$N_CPU" "$E_CPU" >>"$OUT"
 fi

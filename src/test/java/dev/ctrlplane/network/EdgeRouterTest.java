@@ -158,6 +158,31 @@ class EdgeRouterTest {
   }
 
   @Test
+  void aReplicaTheHealthChecksCallUnhealthyTakesNoTrafficUntilItIsHealthyAgain() {
+    Tenant t = EdgeFixtures.tenant(node);
+    JsonObject web = hello(t.api(), "sick", 2);
+    String host = t.host("sick");
+    awaitStatus(edge(), host, "/", 200);
+    String sick = web.getJsonArray("endpoints").getJsonObject(1).getString("url").substring("http://".length());
+    JsonObject verdict = new JsonObject().put("instance_id", web.getString("id")).put("endpoint", sick)
+        .put("release_id", web.getString("current_release_id")).put("index", 1).put("healthy", false);
+    node.plane().vertx().eventBus().publish("ctrlplane.health.replicas", verdict);
+    Poll.until(() -> replicasSeen(host, 20).size() == 1, 5, () -> "the unhealthy replica to leave the rotation");
+    java.util.Set<Integer> only = replicasSeen(host, 40);
+    assertEquals(1, only.size(), "one replica takes all: " + only);
+    node.plane().vertx().eventBus().publish("ctrlplane.health.replicas", verdict.copy().put("healthy", true));
+    Poll.until(() -> replicasSeen(host, 20).size() == 2, 5, () -> "the replica to take traffic again");
+  }
+
+  private static java.util.Set<Integer> replicasSeen(String host, int requests) {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      seen.add(EdgeHttp.get(edge(), host, "/headers").expect(200).json().getInteger("replica"));
+    }
+    return seen;
+  }
+
+  @Test
   void everyRequestIsRecordedForTelemetryAndCountedInMetrics() {
     Tenant t = EdgeFixtures.tenant(node);
     String id = hello(t.api(), "rec", 1).getString("id");

@@ -2,7 +2,6 @@ package dev.ctrlplane.network.edge;
 
 import dev.ctrlplane.config.CtrlplaneConfig.EdgeConfig;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,8 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class EdgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
       HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
   private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -138,7 +135,7 @@ public final class EdgeVerticle extends VerticleBase {
       this.requestId = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : trace.traceId();
       String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
       this.bodyless = req.getHeader(HttpHeaders.TRANSFER_ENCODING) == null && (length == null || length.equals("0"));
-      this.upgrade = isUpgrade(req);
+      this.upgrade = ProxyHeaders.isUpgrade(req);
     }
   }
 
@@ -166,7 +163,7 @@ public final class EdgeVerticle extends VerticleBase {
         .setHost(next.host())
         .setPort(next.port())
         .setURI(ex.match.upstreamUri(ex.req.uri()))
-        .setHeaders(upstreamHeaders(ex));
+        .setHeaders(ProxyHeaders.upstream(ex.req, ex.upgrade, ex.bodyless, ex.trace, ex.requestId));
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
         // nothing was sent: any request may go to another replica
@@ -224,7 +221,7 @@ public final class EdgeVerticle extends VerticleBase {
     HttpServerResponse to = ex.req.response();
     to.setStatusCode(from.statusCode());
     to.setStatusMessage(from.statusMessage());
-    copyHeaders(from.headers(), to.headers());
+    ProxyHeaders.copyEndToEnd(from.headers(), to.headers());
     ex.answered = true;
     to.send(from).onComplete(done -> {
       if (done.failed()) {
@@ -302,74 +299,6 @@ public final class EdgeVerticle extends VerticleBase {
       }
     }
     return null;
-  }
-
-  private MultiMap upstreamHeaders(Exchange ex) {
-    MultiMap out = MultiMap.caseInsensitiveMultiMap();
-    MultiMap in = ex.req.headers();
-    Set<String> listed = connectionListed(in);
-    for (var h : in) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (HOP_BY_HOP.contains(name) || listed.contains(name) || name.equals("host")
-          || name.equals("traceparent") || name.startsWith("x-forwarded-")) {
-        continue;
-      }
-      out.add(h.getKey(), h.getValue());
-    }
-    if (ex.upgrade) {
-      out.set("Connection", "Upgrade");
-      out.set("Upgrade", in.get("Upgrade"));
-    }
-    String remote = ex.req.remoteAddress() == null ? null : ex.req.remoteAddress().hostAddress();
-    String forwardedFor = in.get("X-Forwarded-For");
-    if (remote != null) {
-      out.set("X-Forwarded-For", forwardedFor == null ? remote : forwardedFor + ", " + remote);
-    } else if (forwardedFor != null) {
-      out.set("X-Forwarded-For", forwardedFor);
-    }
-    out.set("X-Forwarded-Proto", ex.req.scheme() == null ? "http" : ex.req.scheme());
-    String host = in.get(HttpHeaders.HOST);
-    if (host != null) {
-      out.set("X-Forwarded-Host", host);
-    }
-    out.set("traceparent", ex.trace.header());
-    out.set("X-Request-Id", ex.requestId);
-    if (!ex.bodyless && in.get(HttpHeaders.CONTENT_LENGTH) == null) {
-      out.remove(HttpHeaders.CONTENT_LENGTH);
-    }
-    return out;
-  }
-
-  private static void copyHeaders(MultiMap from, MultiMap to) {
-    Set<String> listed = connectionListed(from);
-    for (var h : from) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !listed.contains(name)) {
-        to.add(h.getKey(), h.getValue());
-      }
-    }
-  }
-
-  /** Headers the sender named in {@code Connection}: hop-by-hop too (RFC 9110 §7.6.1). */
-  private static Set<String> connectionListed(MultiMap headers) {
-    List<String> values = headers.getAll(HttpHeaders.CONNECTION);
-    if (values.isEmpty()) {
-      return Set.of();
-    }
-    Set<String> names = new java.util.HashSet<>();
-    for (String value : values) {
-      for (String token : value.split(",")) {
-        names.add(token.trim().toLowerCase(Locale.ROOT));
-      }
-    }
-    return names;
-  }
-
-  private static boolean isUpgrade(HttpServerRequest req) {
-    String upgrade = req.getHeader(HttpHeaders.UPGRADE);
-    String connection = req.getHeader(HttpHeaders.CONNECTION);
-    return upgrade != null && connection != null && connection.toLowerCase(Locale.ROOT).contains("upgrade")
-        && req.method() == HttpMethod.GET;
   }
 
   private void fail(Exchange ex, int status, String code, String message) {
