@@ -18,14 +18,14 @@ import javax.net.ssl.TrustManagerFactory;
  * HTTPS requests through the edge router as a browser makes them: TLS to 127.0.0.1 with the hostname as SNI,
  * trusting only the given root and checking the certificate against the hostname (endpoint identification).
  */
-final class EdgeTls {
+public final class EdgeTls {
 
   /** The answer, and the certificate the edge presented. */
-  record Answer(Api.Response response, X509Certificate leaf) {}
+  public record Answer(Api.Response response, X509Certificate leaf) {}
 
   private EdgeTls() {}
 
-  static Answer get(int port, String hostname, X509Certificate root, String target) {
+  public static Answer get(int port, String hostname, X509Certificate root, String target) {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       plain.setSoTimeout(20_000);
