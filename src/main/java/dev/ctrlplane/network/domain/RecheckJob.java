@@ -54,11 +54,14 @@ public final class RecheckJob implements Job {
     if (Instant.now().toEpochMilli() > payload.getLong("until", 0L)) {
       return Future.succeededFuture(Outcome.done());
     }
-    return dns.txt(payload.getString("record_name"))
-        .map(answer -> answer.values().contains(payload.getString("challenge"))
-            ? Outcome.done().with(new JsonObject().put("verified", true))
-            : Outcome.again())
-        .otherwise(unanswered -> Outcome.again());
+    // a domain deleted with its instance (a cascade: no cancel) or verified meanwhile needs no more looking
+    return store.find(item.key()).compose(domain -> domain.isEmpty() || domain.get().verified()
+        ? Future.succeededFuture(Outcome.done())
+        : dns.txt(payload.getString("record_name"))
+            .map(answer -> answer.values().contains(payload.getString("challenge"))
+                ? Outcome.done().with(new JsonObject().put("verified", true))
+                : Outcome.again())
+            .otherwise(unanswered -> Outcome.again()));
   }
 
   @Override
