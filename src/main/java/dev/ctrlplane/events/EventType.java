@@ -131,7 +131,7 @@ public enum EventType {
       "the new certificate (never its key)",
       "a domain's certificate was replaced by a new one before it expired"),
   CERT_EXPIRING("cert.expiring",
-      "{domain_id, hostname, certificate_id, expires_at, error}",
+      "the certificate (never its key) with renew_failures, error and noticed_at",
       "renewing a certificate keeps failing and it expires within certs.renew_before"),
   QUOTA_EXCEEDED("quota.exceeded",
       "{limit, max, would_use, resource, action}",
