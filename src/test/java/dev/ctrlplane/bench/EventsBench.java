@@ -105,6 +105,11 @@ public final class EventsBench {
         }
       }
       report("events-webhook", seconds, produced.get(), latencies, producers);
+      if (System.getenv("EVENTS_BENCH_METRICS") != null) {
+        String metrics = new dev.ctrlplane.support.Api(node.port(), null).get("/metrics").body();
+        metrics.lines().filter(l -> l.contains("scheduler") && (l.contains("webhook") || l.contains("fanout")))
+            .forEach(l -> System.out.println("events-metric\t" + l));
+      }
     }
   }
 

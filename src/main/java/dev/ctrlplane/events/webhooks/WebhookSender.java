@@ -81,19 +81,24 @@ public final class WebhookSender {
 
   /** One attempt of the delivery {@code id}, if it is still pending and its webhook still exists. */
   public Future<Result> attempt(String deliveryId) {
+    return attempt(deliveryId, true);
+  }
+
+  /** {@link #attempt}; with {@code mayWait} false an attempt whose receiver has no free slot is not made now. */
+  public Future<Result> attempt(String deliveryId, boolean mayWait) {
     return store.deliveryWithHook(deliveryId).compose(found -> {
       if (found.isEmpty() || !Delivery.PENDING.equals(found.get().getKey().state())) {
         return Future.succeededFuture(Result.gone()); // done already, or its webhook deleted (deliveries cascade)
       }
-      return attempt(found.get().getKey(), found.get().getValue());
+      return attempt(found.get().getKey(), found.get().getValue(), mayWait);
     });
   }
 
-  private Future<Result> attempt(Delivery delivery, Webhook hook) {
+  private Future<Result> attempt(Delivery delivery, Webhook hook, boolean mayWait) {
     URI url = URI.create(hook.url());
     Receiver receiver = receivers.computeIfAbsent(url.getScheme() + "://" + url.getHost() + ":" + url.getPort(),
         r -> new Receiver());
-    Future<Void> slot = receiver.acquire(config.maxConcurrencyPerReceiver());
+    Future<Void> slot = receiver.acquire(config.maxConcurrencyPerReceiver(), mayWait ? QUEUED_PER_SLOT : 0);
     if (slot == null) {
       return Future.succeededFuture(Result.busy(delivery, Times.now().plus(BUSY_RETRY)));
     }
@@ -122,12 +127,12 @@ public final class WebhookSender {
     private final java.util.ArrayDeque<io.vertx.core.Promise<Void>> waiting = new java.util.ArrayDeque<>();
     private int inFlight;
 
-    synchronized Future<Void> acquire(int max) {
+    synchronized Future<Void> acquire(int max, int queuedPerSlot) {
       if (inFlight < max) {
         inFlight++;
         return Future.succeededFuture();
       }
-      if (waiting.size() >= max * QUEUED_PER_SLOT) {
+      if (waiting.size() >= max * queuedPerSlot) {
         return null;
       }
       io.vertx.core.Promise<Void> turn = io.vertx.core.Promise.promise();
