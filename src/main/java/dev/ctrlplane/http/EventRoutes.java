@@ -43,6 +43,7 @@ public final class EventRoutes {
   private void stream(RoutingContext ctx) {
     EventFilter filter;
     try {
+      Gateway.envelope(ctx); // the query and any body are checked as on every other route (malformed: 400)
       filter = filter(BearerAuth.of(ctx), ctx.queryParams());
     } catch (ApiException invalid) {
       ctx.fail(invalid);
