@@ -198,6 +198,22 @@ public final class WebhookSender {
 
   /** Succeeded on a 2xx; otherwise the next attempt after an exponential, jittered backoff, or failed once too old. */
   Result decide(Delivery delivery, Attempt attempt) {
+    Result result = next(delivery, attempt);
+    count(result.state().equals(Delivery.PENDING) ? "retry" : result.state(), attempt.durationMillis());
+    return result;
+  }
+
+  /** {@code ctrlplane_webhook_attempts_total{outcome}} (succeeded, failed, retry) and their durations. */
+  private static void count(String outcome, long millis) {
+    io.micrometer.core.instrument.MeterRegistry registry =
+        io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      registry.counter("ctrlplane.webhook.attempts", "outcome", outcome).increment();
+      registry.timer("ctrlplane.webhook.attempt.duration").record(Duration.ofMillis(millis));
+    }
+  }
+
+  private Result next(Delivery delivery, Attempt attempt) {
     if (attempt.succeeded()) {
       return new Result(Optional.of(delivery), Optional.of(attempt), Delivery.SUCCEEDED, null);
     }
