@@ -73,7 +73,8 @@ public final class EventsFeature implements Feature {
     return List.of(
         new RetentionJob("events", node.pool(), config.retention(), EventStore::prune),
         new EventRelayJob(relay, config.relayInterval()),
-        new WebhookFanoutJob(node.pool(), config.webhooks().fanoutInterval(), sender, delivery.lease()),
+        new WebhookFanoutJob(node.vertx(), node.pool(), config.webhooks().fanoutInterval(), sender,
+            delivery.lease()),
         delivery);
   }
 }

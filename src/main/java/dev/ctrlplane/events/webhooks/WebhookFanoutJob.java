@@ -25,13 +25,19 @@ public final class WebhookFanoutJob implements Job {
 
   static final String KIND = "webhooks.fanout";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookFanoutJob.class);
+  private static final long RECORD_DELAY_MS = 20;
 
   private final Pool pool;
   private final Duration interval;
   private final WebhookSender sender;
   private final Duration fallback;
+  private final io.vertx.core.Vertx vertx;
+  private java.util.Map<String, WebhookSender.Result> unrecorded = new java.util.LinkedHashMap<>();
+  private boolean recordScheduled;
 
-  public WebhookFanoutJob(Pool pool, Duration interval, WebhookSender sender, Duration deliveryLease) {
+  public WebhookFanoutJob(io.vertx.core.Vertx vertx, Pool pool, Duration interval, WebhookSender sender,
+      Duration deliveryLease) {
+    this.vertx = vertx;
     this.pool = pool;
     this.interval = interval;
     this.sender = sender;
@@ -68,14 +74,45 @@ public final class WebhookFanoutJob implements Job {
   }
 
   private void firstAttempt(String deliveryId) {
-    sender.attempt(deliveryId, false).compose(result -> pool.withTransaction(conn -> {
-      if (result.attempt().isPresent()) {
-        return WebhookStore.recordAttempt(conn, deliveryId, result.attempt().get(), result.state(), result.next())
-            .compose(v -> reschedule(conn, deliveryId, result));
+    sender.attempt(deliveryId, false).onComplete(done -> {
+      if (done.succeeded()) {
+        record(deliveryId, done.result());
+      } else {
+        LOG.warn("first attempt of {} failed (it is retried when its item comes due): {}", deliveryId,
+            done.cause().getMessage());
       }
-      return reschedule(conn, deliveryId, result);
-    })).onFailure(failed -> LOG.warn("first attempt of {} not recorded (it is retried when its item comes due): {}",
-        deliveryId, failed.getMessage()));
+    });
+  }
+
+  /** First attempts are recorded in batches: one transaction (one commit) per {@link #RECORD_DELAY_MS}. */
+  private synchronized void record(String deliveryId, WebhookSender.Result result) {
+    unrecorded.put(deliveryId, result);
+    if (!recordScheduled) {
+      recordScheduled = true;
+      vertx.setTimer(RECORD_DELAY_MS, t -> flush());
+    }
+  }
+
+  private void flush() {
+    java.util.Map<String, WebhookSender.Result> batch;
+    synchronized (this) {
+      recordScheduled = false;
+      batch = unrecorded;
+      unrecorded = new java.util.LinkedHashMap<>();
+    }
+    pool.withTransaction(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (var entry : batch.entrySet()) {
+        String id = entry.getKey();
+        WebhookSender.Result result = entry.getValue();
+        chain = chain.compose(v -> result.attempt().isPresent()
+            ? WebhookStore.recordAttempt(conn, id, result.attempt().get(), result.state(), result.next())
+                .compose(recorded -> reschedule(conn, id, result))
+            : reschedule(conn, id, result));
+      }
+      return chain;
+    }).onFailure(failed -> LOG.warn("{} first attempts not recorded (they are retried when their items come due): {}",
+        batch.size(), failed.getMessage()));
   }
 
   private static Future<Void> reschedule(io.vertx.sqlclient.SqlConnection conn, String deliveryId,
