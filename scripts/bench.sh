@@ -18,18 +18,22 @@
 #   --out     also append the results as tab-separated lines to FILE (for medians over several runs)
 #
 # scripts/bench.sh deploy [--warmup 5] [--seconds 20] [--clients 64] [--rounds 5]: the deployment benchmark instead.
+# scripts/bench.sh edge [--duration 15s] [--warmup 5s] [--connections 64]: the edge router against nginx instead.
+# scripts/bench.sh docker [--rounds 5]: the docker provider benchmark (on Podman, started by it) instead.
 # scripts/bench.sh events [--warmup 5] [--seconds 15] [--producers 32]: the events benchmark (SSE, webhooks, idle
 #   streams) instead.
+# scripts/bench.sh health [--warmup 15] [--seconds 20] [--checks 2500]: the health-check benchmark instead.
 set -euo pipefail
 
-# Other suites have scripts of their own: scripts/bench.sh deploy [...] runs scripts/bench/deploy.sh [...].
-if [[ ${1:-} == deploy ]]; then
+# Other suites have scripts of their own: scripts/bench.sh <suite> [...] runs scripts/bench/<suite>.sh [...].
+if [[ -n ${1:-} && ${1:0:1} != - && -x "$(dirname "$0")/bench/$1.sh" ]]; then
+  suite=$1
   shift
-  exec "$(dirname "$0")/bench/deploy.sh" "$@"
+  exec "$(dirname "$0")/bench/$suite.sh" "$@"
 fi
-if [[ ${1:-} == events ]]; then
+if [[ ${1:-} == health ]]; then
   shift
-  exec "$(dirname "$0")/bench/events.sh" "$@"
+  exec "$(dirname "$0")/bench/health.sh" "$@"
 fi
 
 DURATION=20s
@@ -45,7 +49,7 @@ BUILD=0
 KEEP=0
 OUT=""
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;

@@ -7,6 +7,7 @@ import dev.ctrlplane.cluster.ClusterFactory;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.deploy.DeploymentsFeature;
 import dev.ctrlplane.events.EventPublisher;
+import dev.ctrlplane.health.HealthFeature;
 import dev.ctrlplane.events.EventsFeature;
 import dev.ctrlplane.http.ApiVerticle;
 import dev.ctrlplane.http.BearerAuth;
@@ -14,8 +15,11 @@ import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.http.Readiness;
 import dev.ctrlplane.instance.InstanceRuntime;
 import dev.ctrlplane.instance.InstancesFeature;
+import dev.ctrlplane.network.NetworkFeature;
 import dev.ctrlplane.provider.Provider;
 import dev.ctrlplane.provider.Providers;
+import dev.ctrlplane.provider.docker.DockerConfig;
+import dev.ctrlplane.provider.docker.DockerProvider;
 import dev.ctrlplane.provider.noop.NoopProvider;
 import dev.ctrlplane.provider.process.ProcessProvider;
 import dev.ctrlplane.provider.process.ProcessProviderConfig;
@@ -53,10 +57,13 @@ public final class ControlPlane {
   private final Providers providers;
   private final InstanceRuntime runtime;
   private final int httpPort;
-  private Transactions transactions;
+  private final NetworkFeature network;
+  private final Transactions transactions;
 
   private ControlPlane(CtrlplaneConfig config, Vertx vertx, Pool pool, Providers providers, InstanceRuntime runtime,
-      int httpPort) {
+      int httpPort, NetworkFeature network, Transactions transactions) {
+    this.network = network;
+    this.transactions = transactions;
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -76,13 +83,15 @@ public final class ControlPlane {
 
   private static Future<Vertx> createVertx(CtrlplaneConfig config) {
     // Byte counters on every socket read and write (NET_*) cost more than they tell: the HTTP server's request
-    // metrics, the event bus and the pools are the ones an operator watches.
+    // metrics, the event bus, the pools and the edge router's requests are the ones an operator watches.
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
+        // the HTTP client is the edge router's, one series per replica address: the edge's own meters count it
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
         .setEnabled(true));
     return config.cluster().enabled()
         ? ClusterFactory.clusteredVertx(options, config.cluster())
@@ -93,24 +102,29 @@ public final class ControlPlane {
     Pool pool = StorePool.create(vertx, storeUrl, config.store().poolSize());
     NodeServices node = services(vertx, config, pool);
     InstancesFeature instances = new InstancesFeature(node);
+    HealthFeature health = new HealthFeature(node, instances);
+    NetworkFeature network = new NetworkFeature(node, instances);
     List<Feature> features = SchedulerFeature.after(node, List.of(
         instances,
         new EventsFeature(node),
         new AdminFeature(node, instances.service()),
         new SecretsFeature(node),
-        new DeploymentsFeature(node, instances)));
+        health,
+        new DeploymentsFeature(node, instances, health),
+        network));
     return new Migrations(pool).migrate()
         .compose(applied -> Future.all(node.providers().all().stream().map(Provider::ready).toList()))
         .compose(ready -> deployInOrder(vertx, features))
         .compose(deployed -> deployApi(vertx, config, features, new Readiness(vertx, pool)))
         .map(port -> {
-          ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port);
-          plane.transactions = node.transactions();
+          ControlPlane plane = new ControlPlane(config, vertx, pool, node.providers(), instances.runtime(), port,
+              network, node.transactions());
           features.forEach(feature -> feature.started()
               .onFailure(f -> LOG.warn("start-up work of {} failed: {}", feature.getClass().getSimpleName(),
                   f.getMessage())));
-          LOG.info("ctrlplane node {} serving on http://{}:{} (cluster: {})", config.nodeName(),
-              config.http().host(), port, config.cluster().enabled() ? "on" : "off");
+          LOG.info("ctrlplane node {} serving on http://{}:{}, edge router on {}:{} (cluster: {})", config.nodeName(),
+              config.http().host(), port, config.edge().host(), network.edgePort(),
+              config.cluster().enabled() ? "on" : "off");
           return plane;
         });
   }
@@ -118,9 +132,13 @@ public final class ControlPlane {
   /** What every feature shares: the unit-of-work runner, tenancy rules, providers and the refusal recorder. */
   private static NodeServices services(Vertx vertx, CtrlplaneConfig config, Pool pool) {
     Transactions transactions = new Transactions(pool, new EventPublisher(vertx.eventBus()), config.nodeName());
-    List<Provider> enabled = new ArrayList<>(List.of(new ProcessProvider(vertx, processConfig(config))));
+    List<Provider> enabled = new ArrayList<>(List.of(new ProcessProvider(vertx, processConfig(config),
+        replicaHost(config))));
     if (config.provider().noopEnabled()) {
       enabled.add(new NoopProvider());
+    }
+    if (config.provider().docker().enabled()) {
+      enabled.add(new DockerProvider(vertx, dockerConfig(config)));
     }
     Providers providers = new Providers(config.provider().defaultName(), enabled);
     return new NodeServices(vertx, config, pool, transactions, new Tenancy(config.tenancy()), providers,
@@ -159,11 +177,28 @@ public final class ControlPlane {
             + http.host() + ":" + http.port() + ": " + failed.getMessage() + " (see http.host / http.port)")));
   }
 
+  /**
+   * Where process replicas listen: on a single node its loopback; in a cluster the address the node advertises
+   * ({@code cluster.host}), so another node's edge router can reach them directly.
+   */
+  private static String replicaHost(CtrlplaneConfig config) {
+    return config.cluster().enabled() ? config.cluster().host() : ProcessProvider.LOOPBACK;
+  }
+
   private static ProcessProviderConfig processConfig(CtrlplaneConfig config) {
     var p = config.provider();
     ProcessProviderConfig defaults = ProcessProviderConfig.defaults(p.imagesDir(), config.dataDir().resolve("replicas"));
     return new ProcessProviderConfig(p.imagesDir(), defaults.runDir(), p.stopGrace(), p.startTimeout(),
         defaults.restartBackoffMin(), defaults.restartBackoffMax(), p.maxRestarts(), p.restartWindow());
+  }
+
+  private static DockerConfig dockerConfig(CtrlplaneConfig config) {
+    var d = config.provider().docker();
+    DockerConfig defaults = DockerConfig.defaults(d.host(), config.nodeName(), config.dataDir().resolve("docker"));
+    return new DockerConfig(d.host(), config.nodeName(), defaults.stateDir(), d.runtime(), d.bindAddress(),
+        d.advertiseAddress(), d.defaultPort(), d.ulimitNofile(), d.ulimitNproc(), d.stopGrace(), d.startTimeout(),
+        d.pullTimeout(), d.pollInterval(), defaults.restartBackoffMin(), defaults.restartBackoffMax(), d.maxRestarts(),
+        d.restartWindow());
   }
 
   /** The version from the jar's manifest ("dev" when run from classes). */
@@ -182,6 +217,16 @@ public final class ControlPlane {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The network feature: its routing table and the edge's per-request records (for telemetry). */
+  public NetworkFeature network() {
+    return network;
+  }
+
+  /** The port the edge router serves instances' traffic on (0 when {@code edge.enabled} is false). */
+  public int edgePort() {
+    return network.edgePort();
   }
 
   public String nodeName() {

@@ -28,7 +28,8 @@ public final class AdminStats {
     Future<JsonObject> instances = store.instancesByState();
     Future<JsonArray> providerList = providers();
     Future<JsonObject> deployments = store.deploymentsByState();
-    return Future.all(tenants, instances, providerList, deployments).map(all -> {
+    Future<JsonObject> health = store.instancesByHealth();
+    return Future.all(tenants, instances, providerList, deployments, health).map(all -> {
       JsonObject byStatus = tenants.result();
       JsonObject byState = instances.result();
       long healthyProviders = providerList.result().stream()
@@ -39,12 +40,19 @@ public final class AdminStats {
           .put("instances", new JsonObject().put("total", sum(byState)).put("by_state", byState))
           .put("deployments", new JsonObject().put("running", deployments.result().getLong("running", 0L))
               .put("by_state", deployments.result()))
-          // health checks arrive with their feature; until then nothing is checked
-          .put("health", new JsonObject().put("healthy", 0).put("degraded", 0).put("unhealthy", 0)
-              .put("unknown", sum(byState)))
+          .put("health", health(health.result(), sum(byState)))
           .put("providers", new JsonObject().put("total", providerList.result().size()).put("healthy", healthyProviders))
           .put("cluster", new JsonObject().put("nodes", clusterNodes()).put("clustered", vertx.isClustered()));
     });
+  }
+
+  /** Instances by health; those without an enabled check that has run are unknown. */
+  private static JsonObject health(JsonObject known, long instances) {
+    long healthy = known.getLong("healthy", 0L);
+    long degraded = known.getLong("degraded", 0L);
+    long unhealthy = known.getLong("unhealthy", 0L);
+    return new JsonObject().put("healthy", healthy).put("degraded", degraded).put("unhealthy", unhealthy)
+        .put("unknown", Math.max(0, instances - healthy - degraded - unhealthy));
   }
 
   /** Every provider: whether it can take work, what it can do, and how many instances use it (cluster-wide). */

@@ -3,6 +3,7 @@ package dev.ctrlplane.config;
 import dev.ctrlplane.crypto.KeyRing;
 import dev.ctrlplane.deploy.DeployConfig;
 import dev.ctrlplane.events.EventsConfig;
+import dev.ctrlplane.health.HealthConfig;
 import dev.ctrlplane.scheduler.SchedulerConfig;
 import dev.ctrlplane.tenant.Quota;
 import java.net.InetAddress;
@@ -26,10 +27,12 @@ public record CtrlplaneConfig(
     TenancyConfig tenancy,
     SecretsConfig secrets,
     DeployConfig deploy,
+    HealthConfig health,
     SchedulerConfig scheduler,
     EventsConfig events,
     Duration metricsInterval,
-    String logLevel) {
+    String logLevel,
+    EdgeConfig edge) {
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -51,20 +54,22 @@ public record CtrlplaneConfig(
         TenancyConfig.from(s),
         SecretsConfig.from(s),
         deploy(s),
+        HealthConfig.from(s),
         scheduler(s),
         EventsConfig.from(s),
         s.duration("metrics.refresh_interval"),
-        logLevel);
+        logLevel,
+        EdgeConfig.from(s));
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy,
-        scheduler, events, metricsInterval, logLevel);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        scheduler, events, metricsInterval, logLevel);
+        health, scheduler, events, metricsInterval, logLevel, edge);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
@@ -127,6 +132,30 @@ public record CtrlplaneConfig(
     }
   }
 
+  /**
+   * The edge router (SPEC §8): where it listens on every node, the domain under which every instance gets its default
+   * host ({@code <instance-slug>.<tenant-slug>.<baseDomain>}), and how long it waits for a replica's response.
+   */
+  public record EdgeConfig(boolean enabled, String host, int port, String baseDomain, Duration upstreamTimeout,
+      Duration connectTimeout, int maxConnectionsPerReplica) {
+    static EdgeConfig from(Settings s) {
+      String base = s.string("edge.base_domain").toLowerCase(java.util.Locale.ROOT);
+      if (!base.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+        throw ConfigException.invalid("edge.base_domain", base, "expected a DNS name like localhost or apps.example.com");
+      }
+      Duration timeout = s.duration("edge.upstream_timeout");
+      if (timeout.toMillis() < 100) {
+        throw ConfigException.invalid("edge.upstream_timeout", Durations.format(timeout), "expected at least 100ms");
+      }
+      Duration connect = s.duration("edge.connect_timeout");
+      if (connect.toMillis() < 10) {
+        throw ConfigException.invalid("edge.connect_timeout", Durations.format(connect), "expected at least 10ms");
+      }
+      return new EdgeConfig(s.bool("edge.enabled"), s.string("edge.host"), s.integer("edge.port", 0, 65535), base,
+          timeout, connect, s.integer("edge.max_connections_per_replica", 1, 10000));
+    }
+  }
+
   /** HTTP listener settings. */
   public record HttpConfig(String host, int port, int bodyLimit, java.time.Duration requestTimeout) {
     static HttpConfig from(Settings s) {
@@ -176,7 +205,7 @@ public record CtrlplaneConfig(
     }
   }
 
-  /** Providers: the default one, the process provider's settings, the benchmark-only noop provider. */
+  /** Providers: the default one, the process provider's settings, the docker provider's, the benchmark-only noop. */
   public record ProviderConfig(
       String defaultName,
       Path imagesDir,
@@ -184,12 +213,16 @@ public record CtrlplaneConfig(
       java.time.Duration startTimeout,
       int maxRestarts,
       java.time.Duration restartWindow,
-      boolean noopEnabled) {
+      boolean noopEnabled,
+      DockerSettings docker) {
     static ProviderConfig from(Settings s) {
       String defaultName = s.string("provider.default");
       boolean noop = s.bool("provider.noop.enabled");
-      if (!defaultName.equals("process") && !(defaultName.equals("noop") && noop)) {
-        throw ConfigException.invalid("provider.default", defaultName, "expected process (or noop with provider.noop.enabled)");
+      DockerSettings docker = DockerSettings.from(s);
+      if (!defaultName.equals("process") && !(defaultName.equals("noop") && noop)
+          && !(defaultName.equals("docker") && docker.enabled())) {
+        throw ConfigException.invalid("provider.default", defaultName,
+            "expected process (or noop with provider.noop.enabled, docker with provider.docker.enabled)");
       }
       return new ProviderConfig(
           defaultName,
@@ -198,7 +231,61 @@ public record CtrlplaneConfig(
           s.duration("provider.process.start_timeout"),
           s.integer("provider.process.max_restarts", 0, 1000),
           s.duration("provider.process.restart_window"),
-          noop);
+          noop,
+          docker);
+    }
+  }
+
+  /** The docker provider: where its engine listens and how its containers run (see conf/ctrlplane.yaml). */
+  public record DockerSettings(
+      boolean enabled,
+      String host,
+      String runtime,
+      String bindAddress,
+      String advertiseAddress,
+      int defaultPort,
+      int ulimitNofile,
+      int ulimitNproc,
+      Duration stopGrace,
+      Duration startTimeout,
+      Duration pullTimeout,
+      Duration pollInterval,
+      int maxRestarts,
+      Duration restartWindow) {
+    static DockerSettings from(Settings s) {
+      String host = s.string("provider.docker.host");
+      if (!host.matches("unix:///.+|tcp://[^/]+:\\d{1,5}")) {
+        throw ConfigException.invalid("provider.docker.host", host, "expected unix:///path/to/docker.sock or tcp://host:port");
+      }
+      String bind = s.string("provider.docker.bind_address");
+      try {
+        InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
+        throw ConfigException.invalid("provider.docker.bind_address", bind, "expected an IP address of this node");
+      }
+      return new DockerSettings(
+          s.bool("provider.docker.enabled"),
+          host,
+          s.string("provider.docker.runtime"),
+          bind,
+          s.string("provider.docker.advertise_address"),
+          s.integer("provider.docker.default_port", 1, 65535),
+          s.integer("provider.docker.ulimits.nofile", 1, 1 << 24),
+          s.integer("provider.docker.ulimits.nproc", 1, 1 << 24),
+          positive(s, "provider.docker.stop_grace"),
+          positive(s, "provider.docker.start_timeout"),
+          positive(s, "provider.docker.pull_timeout"),
+          positive(s, "provider.docker.poll_interval"),
+          s.integer("provider.docker.max_restarts", 0, 1000),
+          positive(s, "provider.docker.restart_window"));
+    }
+
+    private static Duration positive(Settings s, String key) {
+      Duration value = s.duration(key);
+      if (value.isNegative() || value.isZero()) {
+        throw ConfigException.invalid(key, Durations.format(value), "expected a positive duration");
+      }
+      return value;
     }
   }
 

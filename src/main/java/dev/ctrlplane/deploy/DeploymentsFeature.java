@@ -2,6 +2,7 @@ package dev.ctrlplane.deploy;
 
 import dev.ctrlplane.Feature;
 import dev.ctrlplane.NodeServices;
+import dev.ctrlplane.health.HealthFeature;
 import dev.ctrlplane.http.DeploymentRoutes;
 import dev.ctrlplane.http.Gateway;
 import dev.ctrlplane.instance.InstancesFeature;
@@ -27,12 +28,13 @@ public final class DeploymentsFeature implements Feature {
   private final Rollouts rollouts;
   private final DeploymentService service;
 
-  public DeploymentsFeature(NodeServices node, InstancesFeature instances) {
+  public DeploymentsFeature(NodeServices node, InstancesFeature instances, HealthFeature health) {
     this.node = node;
     this.store = new DeploymentStore(node.pool());
     DeployConfig config = node.config().deploy();
-    ReplicaGate gate = new ConnectGate(node.vertx().createNetClient(
+    ReplicaGate connect = new ConnectGate(node.vertx().createNetClient(
         new NetClientOptions().setConnectTimeout(PROBE_CONNECT_TIMEOUT_MS)));
+    ReplicaGate gate = new HealthGate(health.store(), health.runner(), connect);
     this.rollouts = new Rollouts(node.vertx(), store, instances.store(), instances.runtime(), node.transactions(),
         node.providers(), gate, config);
     this.service = new DeploymentService(store, instances.store(), node.transactions(), node.tenancy(), rollouts,

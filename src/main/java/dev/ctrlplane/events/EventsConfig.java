@@ -29,7 +29,7 @@ public record EventsConfig(
       throw ConfigException.invalid("events.heartbeat", heartbeat.toMillis() + "ms", "expected at least 100ms");
     }
     return new EventsConfig(
-        atLeast(s, "events.retention", Duration.ofMinutes(1)),
+        atLeast(s, "events.retention", Duration.ofSeconds(1)),
         poll,
         s.integer("events.window", 10, 1_000_000),
         heartbeat,

@@ -43,7 +43,7 @@ public final class EventRoutes {
   private void stream(RoutingContext ctx) {
     EventFilter filter;
     try {
-      Gateway.envelope(ctx); // the query and any body are checked as on every other route (malformed: 400)
+      Gateway.envelope(ctx); // the request is read like every route's: a malformed body or query is a 400 here too
       filter = filter(BearerAuth.of(ctx), ctx.queryParams());
     } catch (ApiException invalid) {
       ctx.fail(invalid);

@@ -3,8 +3,11 @@ package dev.ctrlplane.http;
 import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.config.Durations;
 import dev.ctrlplane.instance.InstanceAction;
+import dev.ctrlplane.instance.InstanceDecorator;
 import dev.ctrlplane.instance.InstanceState;
 import dev.ctrlplane.instance.InstanceVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,17 +21,19 @@ public final class InstanceRoutes {
 
   private final Gateway gateway;
   private final InstanceWaiters waiters;
+  private final InstanceDecorator decorator;
 
-  public InstanceRoutes(Gateway gateway, InstanceWaiters waiters) {
+  public InstanceRoutes(Gateway gateway, InstanceWaiters waiters, InstanceDecorator decorator) {
     this.gateway = gateway;
     this.waiters = waiters;
+    this.decorator = decorator;
   }
 
   public void mount(Router router) {
-    router.post("/v1/instances").handler(ctx -> gateway.forward(ctx, ADDRESS, "create", 201));
-    router.get("/v1/instances").handler(ctx -> gateway.forward(ctx, ADDRESS, "list", 200));
-    router.get("/v1/instances/:id").handler(ctx -> gateway.forward(ctx, ADDRESS, "get", 200));
-    router.patch("/v1/instances/:id").handler(ctx -> gateway.forward(ctx, ADDRESS, "update", 200));
+    router.post("/v1/instances").handler(ctx -> forward(ctx, "create", 201));
+    router.get("/v1/instances").handler(ctx -> forward(ctx, "list", 200));
+    router.get("/v1/instances/:id").handler(ctx -> forward(ctx, "get", 200));
+    router.patch("/v1/instances/:id").handler(ctx -> forward(ctx, "update", 200));
     router.delete("/v1/instances/:id").handler(ctx -> act(ctx, InstanceAction.DELETE));
     for (InstanceAction action : InstanceAction.values()) {
       if (action != InstanceAction.DELETE && action != InstanceAction.DEPLOY) {
@@ -46,7 +51,7 @@ public final class InstanceRoutes {
       return;
     }
     if (wait == null) {
-      gateway.forward(ctx, ADDRESS, action.wire(), 202);
+      forward(ctx, action.wire(), 202);
       return;
     }
     InstanceWaiters.Waiter waiter = waiters.register(ctx.pathParam("id"));
@@ -60,19 +65,40 @@ public final class InstanceRoutes {
           JsonObject accepted = (JsonObject) reply;
           if (isSettled(accepted)) {
             waiter.cancel();
-            Gateway.respond(ctx, 200, accepted);
+            respond(ctx, 200, accepted);
             return;
           }
           waiter.await(accepted.getInteger("version"), wait).onSuccess(seen -> {
             if (seen.isEmpty()) {
-              gateway.forward(ctx, ADDRESS, "get", 202);
+              forward(ctx, "get", 202);
             } else if (seen.get().deleted()) {
               Gateway.respond(ctx, 204, null);
             } else {
-              Gateway.respond(ctx, 200, seen.get().instance());
+              respond(ctx, 200, seen.get().instance());
             }
           });
         });
+  }
+
+  private void forward(RoutingContext ctx, String action, int status) {
+    gateway.call(ctx, action).compose(call -> gateway.bus().request(ADDRESS, call))
+        .onSuccess(reply -> respond(ctx, status, reply))
+        .onFailure(ctx::fail);
+  }
+
+  /** Answers with the instance (or each instance of a page) decorated by the other features. */
+  private void respond(RoutingContext ctx, int status, Object reply) {
+    Future<Object> shown;
+    if (reply instanceof JsonObject json && json.getValue("items") instanceof JsonArray items) {
+      java.util.List<Future<JsonObject>> each = new java.util.ArrayList<>();
+      items.forEach(item -> each.add(decorator.decorate((JsonObject) item)));
+      shown = Future.join(each).map(done -> json);
+    } else if (reply instanceof JsonObject json && json.containsKey("state")) {
+      shown = decorator.decorate(json).map(decorated -> decorated);
+    } else {
+      shown = Future.succeededFuture(reply);
+    }
+    shown.onComplete(done -> Gateway.respond(ctx, status, reply));
   }
 
   private static boolean isSettled(JsonObject instance) {

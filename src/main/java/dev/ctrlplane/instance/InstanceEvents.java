@@ -34,6 +34,10 @@ public final class InstanceEvents {
   /** Events of the runtime settling an instance after its work. */
   public static void settled(Tx tx, Instance before, Instance after) {
     stateChanged(tx, before, after);
+    if (before.state() == after.state() && !before.endpoints().equals(after.endpoints())) {
+      // no state change to carry the new replicas: the edge routers of every node learn them from this
+      tx.emit(EventType.INSTANCE_ENDPOINTS_CHANGED, after.tenantId(), after.id(), after.id(), after.toJson());
+    }
     EventType specific = switch (after.state()) {
       case RUNNING -> before.state() == InstanceState.SCALING ? EventType.INSTANCE_SCALED : EventType.INSTANCE_RUNNING;
       case STOPPED -> EventType.INSTANCE_STOPPED;

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 public final class InstanceInput {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 -]*");
-  private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?");
+  /** name[:tag], where the name may start with a registry host and port ({@code registry:5000/team/app:1.2}). */
+  private static final Pattern IMAGE = Pattern.compile(
+      "[A-Za-z0-9][A-Za-z0-9._-]*(:[0-9]{1,5}/[A-Za-z0-9._-]+)?(/[A-Za-z0-9._-]+)*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?");
   private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "http");

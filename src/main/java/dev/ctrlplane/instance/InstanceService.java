@@ -102,7 +102,7 @@ public final class InstanceService implements TenantInstances {
       if (action == InstanceAction.SCALE) {
         scaleTarget(body, seen.resources()); // a bad body is a 400 before anything is locked
       }
-      return transactions.run(call, tx -> lockForAction(tx, call, seen, action)
+      return providerAvailable(seen, action).compose(available -> transactions.run(call, tx -> lockForAction(tx, call, seen, action)
           .compose(active -> lockedInstance(tx, seen.id()))
           .compose(current -> {
             // merged over the locked instance, not the one seen before: a scale that raced another counts from
@@ -110,8 +110,17 @@ public final class InstanceService implements TenantInstances {
             Resources resources = action == InstanceAction.SCALE ? scaleTarget(body, current.resources()) : null;
             return (resources == null ? Future.succeededFuture() : roomToScale(tx, current, resources))
                 .compose(room -> transition(tx, current, action, resources, reason));
-          }));
+          })));
     }).onSuccess(runtime::converge).map(Instance::toJson);
+  }
+
+  /** Actions that start replicas are refused (503) while the instance's provider cannot start any. */
+  private Future<Void> providerAvailable(Instance instance, InstanceAction action) {
+    boolean starts = action == InstanceAction.START || action == InstanceAction.RESTART
+        || action == InstanceAction.SCALE || action == InstanceAction.UNSUSPEND;
+    return starts && providers.has(instance.providerName())
+        ? providers.get(instance.providerName()).available()
+        : Future.succeededFuture();
   }
 
   /** States whose instances run (or are about to): a tenant suspension suspends these. */

@@ -31,6 +31,7 @@ public final class InstancesFeature implements Feature {
   private final InstanceRuntime runtime;
   private final InstanceService service;
   private final InstanceWaiters waiters;
+  private volatile InstanceDecorator decorator = InstanceDecorator.NONE;
 
   public InstancesFeature(NodeServices node) {
     this.node = node;
@@ -52,6 +53,11 @@ public final class InstancesFeature implements Feature {
     return store;
   }
 
+  /** Installs what adds other features' fields to instances as the API shows them; before the edge starts. */
+  public void decorateWith(InstanceDecorator decorator) {
+    this.decorator = decorator;
+  }
+
   @Override
   public Future<?> deploy(Vertx vertx) {
     DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
@@ -62,7 +68,7 @@ public final class InstancesFeature implements Feature {
 
   @Override
   public void mount(Router router, Gateway gateway) {
-    new InstanceRoutes(gateway, waiters).mount(router);
+    new InstanceRoutes(gateway, waiters, instance -> decorator.decorate(instance)).mount(router);
   }
 
   private Future<Map<String, Long>> countByState() {

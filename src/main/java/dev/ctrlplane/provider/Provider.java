@@ -2,6 +2,7 @@ package dev.ctrlplane.provider;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,15 @@ public interface Provider {
 
   /** Whether the provider can take work now. */
   Future<ProviderHealth> health();
+
+  /**
+   * Whether the provider can start replicas now, asked before a start, restart, scale or unsuspend is accepted: a
+   * provider whose runtime is away (a docker engine that does not answer) fails with a {@link ProviderException},
+   * which the API answers 503 {@code provider_unavailable}.
+   */
+  default Future<Void> available() {
+    return Future.succeededFuture();
+  }
 
   /** Checks a spec before anything is stored: an image that cannot run is a bad request, not a failed instance. */
   Future<Void> validate(InstanceSpec spec);
@@ -82,4 +92,9 @@ public interface Provider {
    * starts nothing ignores it.
    */
   default void setSecretSource(SecretSource source) {}
+
+  /** The provider's logs and resource samples of replicas, when it has them. */
+  default Optional<ReplicaTelemetry> telemetry() {
+    return Optional.empty();
+  }
 }

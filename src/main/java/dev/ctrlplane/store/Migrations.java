@@ -29,7 +29,7 @@ public final class Migrations {
    */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
       "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
-      "V007__scheduler.sql", "V010__events_webhooks.sql");
+      "V007__scheduler.sql", "V008__health.sql", "V009__routes.sql", "V010__events_webhooks.sql");
 
   private final Pool pool;
 
@@ -53,18 +53,22 @@ public final class Migrations {
         .recover(missing -> Future.succeededFuture(0));
   }
 
+  /** The version of the newest script: the number in its name ({@code V009__routes.sql} is 9). */
   public static int latestVersion() {
     return versionOf(SCRIPTS.get(SCRIPTS.size() - 1));
   }
 
-  /** How many scripts there are (versions may have gaps). */
+  /** How many scripts there are (versions are numbered by name, so there may be gaps while features land). */
   public static int scriptCount() {
     return SCRIPTS.size();
   }
 
-  /** The number in a script's name: {@code V010__events_webhooks.sql} is 10. */
   static int versionOf(String script) {
-    return Integer.parseInt(script.substring(1, script.indexOf("__")));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("V(\\d+)__.+\\.sql").matcher(script);
+    if (!m.matches()) {
+      throw new IllegalStateException("migration " + script + " is not named V<n>__<name>.sql");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private Future<Integer> applyMissing(SqlConnection conn) {

@@ -66,7 +66,10 @@ public final class Transactions {
       return begun.compose(transaction -> done.transform(outcome -> outcome.succeeded()
           ? transaction.commit().map(outcome.result())
           : transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(outcome.cause()))));
-    }).onSuccess(committed -> group.get().forEach(unit -> publisher.publish(unit.events())));
+    }).onSuccess(committed -> group.get().forEach(unit -> {
+      publisher.publish(unit.events());
+      unit.afterCommit().forEach(Runnable::run);
+    }));
   }
 
   /** A mutating call commits only with its audit entry; a unit of work that forgot it fails here, rolled back. */

@@ -24,6 +24,7 @@ public final class Tx {
   private final String node;
   private final List<Event> events = new ArrayList<>();
   private final List<AuditEntry> audits = new ArrayList<>();
+  private final List<Runnable> afterCommit = new ArrayList<>();
   private boolean refused;
 
   Tx(SqlConnection sql, Call call, String node) {
@@ -47,6 +48,14 @@ public final class Tx {
     return event;
   }
 
+  /**
+   * Runs {@code action} once this unit's transaction committed, after its events were published (never when it
+   * rolled back): for notices that are not events, e.g. a replica's health on its own bus address.
+   */
+  public void afterCommit(Runnable action) {
+    afterCommit.add(action);
+  }
+
   /** Records the audit entry of this call: every mutating call writes exactly one. */
   public void audit(String tenantId, String resource, String resourceId, String action, JsonObject details) {
     audits.add(Audits.entry(call, tenantId, resource, resourceId, action, AuditEntry.SUCCESS, details));
@@ -67,6 +76,10 @@ public final class Tx {
 
   List<Event> events() {
     return events;
+  }
+
+  List<Runnable> afterCommit() {
+    return afterCommit;
   }
 
   /**

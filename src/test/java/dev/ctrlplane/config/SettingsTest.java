@@ -28,6 +28,29 @@ class SettingsTest {
   }
 
   @Test
+  void theDockerProviderIsOffByDefaultAndItsSettingsAreChecked() {
+    CtrlplaneConfig defaults = CtrlplaneConfig.from(Settings.load(null, Map.of(), Map.of()));
+    assertEquals(false, defaults.provider().docker().enabled());
+    assertEquals("unix:///var/run/docker.sock", defaults.provider().docker().host());
+    assertEquals(65536, defaults.provider().docker().ulimitNofile());
+    CtrlplaneConfig docker = CtrlplaneConfig.from(Settings.load(null,
+        Map.of("CTRLPLANE_PROVIDER_DOCKER_ENABLED", "true"),
+        Map.of("provider.default", "docker", "provider.docker.host", "tcp://docker-host:2375")));
+    assertEquals("docker", docker.provider().defaultName());
+    assertEquals("tcp://docker-host:2375", docker.provider().docker().host());
+
+    ConfigException notEnabled = assertThrows(ConfigException.class, () -> CtrlplaneConfig.from(
+        Settings.load(null, Map.of(), Map.of("provider.default", "docker"))));
+    assertTrue(notEnabled.getMessage().contains("provider.docker.enabled"), notEnabled.getMessage());
+    ConfigException host = assertThrows(ConfigException.class, () -> CtrlplaneConfig.from(
+        Settings.load(null, Map.of(), Map.of("provider.docker.host", "/var/run/docker.sock"))));
+    assertTrue(host.getMessage().contains("provider.docker.host"), host.getMessage());
+    ConfigException poll = assertThrows(ConfigException.class, () -> CtrlplaneConfig.from(
+        Settings.load(null, Map.of(), Map.of("provider.docker.poll_interval", "0s"))));
+    assertTrue(poll.getMessage().contains("provider.docker.poll_interval"), poll.getMessage());
+  }
+
+  @Test
   void fileThenEnvironmentThenSetWin() throws IOException {
     Path file = dir.resolve("ctrlplane.yaml");
     Files.writeString(file, "http:\n  port: 9000\n  host: 127.0.0.1\nlog:\n  level: WARN\n");

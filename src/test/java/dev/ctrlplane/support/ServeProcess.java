@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,12 +29,19 @@ public final class ServeProcess {
   private final Path data = home.resolve("data");
   private final String nodeName;
   private final Path images;
+  private final Map<String, String> settings;
   private ChildJvm server;
 
   /** A server named {@code nodeName} running the images of {@code images}; nothing runs before {@link #start}. */
   public ServeProcess(String nodeName, Path images) {
+    this(nodeName, images, Map.of());
+  }
+
+  /** Likewise, with more {@code --set} settings (e.g. a docker provider's). */
+  public ServeProcess(String nodeName, Path images, Map<String, String> settings) {
     this.nodeName = nodeName;
     this.images = images;
+    this.settings = new TreeMap<>(settings);
   }
 
   public Path data() {
@@ -40,13 +50,17 @@ public final class ServeProcess {
 
   /** Starts the server on the data dir (again, after a kill) and waits until it serves; an operator's client. */
   public Api start() throws IOException {
-    server = ChildJvm.start("ctrlplane serve", Main.class.getName(), List.of("serve",
+    List<String> args = new ArrayList<>(List.of("serve",
         "--set", "data.dir=" + data,
         "--set", "node.name=" + nodeName,
         "--set", "http.host=127.0.0.1",
         "--set", "http.port=0",
+        "--set", "edge.port=0",
+        "--set", "edge.host=127.0.0.1",
         "--set", "provider.process.images_dir=" + images.toAbsolutePath(),
-        "--set", "provider.process.stop_grace=3s"), home);
+        "--set", "provider.process.stop_grace=3s"));
+    settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+    server = ChildJvm.start("ctrlplane serve", Main.class.getName(), args, home);
     String line = server.awaitLine(SERVING.asPredicate(), 120, "that it serves HTTP");
     Matcher port = SERVING.matcher(line);
     assertTrue(port.find(), line);

@@ -58,7 +58,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** The settings of one clustered node: its own Hazelcast port, and every node (itself included) as members. */
-  static Map<String, String> settings(String name, Map<String, Integer> ports) {
+  public static Map<String, String> settings(String name, Map<String, Integer> ports) {
     String members = ports.values().stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","));
     Map<String, String> settings = new HashMap<>();
     settings.put("node.name", name);

@@ -67,6 +67,8 @@ public final class TestNode implements AutoCloseable {
     settings.put("provider.process.stop_grace", "3s");
     settings.put("provider.process.start_timeout", "15s");
     settings.put("metrics.refresh_interval", "1s");
+    settings.put("edge.port", "0");
+    settings.put("edge.host", "127.0.0.1");
     settings.put("node.name", "test-node-" + COUNTER.incrementAndGet());
     settings.putAll(overrides);
     Settings loaded = Settings.defaults();
@@ -92,6 +94,11 @@ public final class TestNode implements AutoCloseable {
 
   public int port() {
     return plane.httpPort();
+  }
+
+  /** The port of this node's edge router. */
+  public int edgePort() {
+    return plane.edgePort();
   }
 
   public String storeUrl() {

@@ -31,10 +31,12 @@ public final class ProcessProvider implements Provider {
 
   public static final String NAME = "process";
   private static final List<String> CAPABILITIES = List.of("replicas", "logs", "env", "adopt");
-  private static final String HOST = "127.0.0.1";
+  /** Where replicas listen unless told otherwise: this machine only. */
+  public static final String LOOPBACK = "127.0.0.1";
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
   private final Vertx vertx;
+  private final String host;
   private final ImageResolver images;
   private final Launcher launcher;
   private final NetClient net;
@@ -47,14 +49,23 @@ public final class ProcessProvider implements Provider {
 
   /** Starts adopting the replicas found in {@code config.runDir()} at once; see {@link #ready()}. */
   public ProcessProvider(Vertx vertx, ProcessProviderConfig config) {
+    this(vertx, config, LOOPBACK);
+  }
+
+  /**
+   * As above, with replicas listening on {@code host} (an IP literal): in a cluster the node's advertised address, so
+   * that the edge router of every node reaches them (docs/ARCHITECTURE.md, the edge router).
+   */
+  public ProcessProvider(Vertx vertx, ProcessProviderConfig config, String host) {
     this.vertx = vertx;
+    this.host = host;
     Context context = vertx.getOrCreateContext();
     this.images = new ImageResolver(config.imagesDir());
-    this.launcher = new Launcher(config.runDir(), HOST, context);
+    this.launcher = new Launcher(config.runDir(), host, context);
     this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
-    PortAllocator ports = new PortAllocator(HOST);
+    PortAllocator ports = new PortAllocator(host);
     Stopper stopper = new Stopper(vertx, config.stopGrace());
-    Prober prober = new Prober(vertx, net, HOST, config.startTimeout(), launcher);
+    Prober prober = new Prober(vertx, net, host, config.startTimeout(), launcher);
     this.replicas = new Replicas(vertx, images, ports, launcher, stopper, prober);
     this.supervisor = new Supervisor(vertx, config, queue, replicas, stopper, this::snapshot);
     this.ready = new Adopter(vertx, ports, supervisor).adopt(config.runDir(), instances::getOrCreate)
@@ -194,7 +205,7 @@ public final class ProcessProvider implements Provider {
   }
 
   private RunningInstance snapshot(ProcessInstance instance) {
-    return instance.snapshot(NAME + ":" + instance.id(), HOST);
+    return instance.snapshot(NAME + ":" + instance.id(), host);
   }
 
   /** Our futures complete on whichever context did the last step; callers get theirs back. */

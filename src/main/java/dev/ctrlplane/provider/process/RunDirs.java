@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** File-system helpers for the run dir. Blocking. */
-final class RunDirs {
+public final class RunDirs {
 
   private RunDirs() {}
 
   /** Deletes {@code dir} and everything under it; a missing dir is fine. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

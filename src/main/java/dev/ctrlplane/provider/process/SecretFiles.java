@@ -16,7 +16,7 @@ import java.util.Set;
  * per {@code file} secret at its relative path. Written afresh before each spawn, deleted when the replica stops.
  * Blocking.
  */
-final class SecretFiles {
+public final class SecretFiles {
 
   static final String DIR = "secrets";
   private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -29,7 +29,7 @@ final class SecretFiles {
   private SecretFiles() {}
 
   /** Replaces the replica's secrets dir with exactly these files; returns the dir. */
-  static Path write(Path replicaDir, Map<String, byte[]> files) throws IOException {
+  public static Path write(Path replicaDir, Map<String, byte[]> files) throws IOException {
     Path dir = replicaDir.resolve(DIR);
     RunDirs.deleteTree(dir);
     createDir(dir);
@@ -51,7 +51,7 @@ final class SecretFiles {
   }
 
   /** Deletes the replica's secrets dir, if any. */
-  static void delete(Path replicaDir) throws IOException {
+  public static void delete(Path replicaDir) throws IOException {
     RunDirs.deleteTree(replicaDir.resolve(DIR));
   }
 

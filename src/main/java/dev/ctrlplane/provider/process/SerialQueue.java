@@ -11,12 +11,12 @@ import java.util.function.Supplier;
  * Runs asynchronous operations one after another per key (an instance id), so that a start, a stop and a
  * supervision restart of the same instance never interleave. Operations of different keys run concurrently.
  */
-final class SerialQueue {
+public final class SerialQueue {
 
   private final Map<String, Future<?>> tails = new HashMap<>();
 
   /** Runs {@code operation} once every operation submitted before for {@code key} has completed. */
-  <T> Future<T> submit(String key, Supplier<Future<T>> operation) {
+  public <T> Future<T> submit(String key, Supplier<Future<T>> operation) {
     Promise<T> done = Promise.promise();
     Future<?> previous;
     synchronized (this) {
@@ -29,7 +29,7 @@ final class SerialQueue {
   }
 
   /** Completes once every operation submitted so far has completed, whatever their outcome. */
-  synchronized Future<Void> idle() {
+  public synchronized Future<Void> idle() {
     return Future.join(List.copyOf(tails.values())).transform(ignored -> Future.succeededFuture());
   }
 
