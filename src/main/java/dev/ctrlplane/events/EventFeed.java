@@ -80,7 +80,7 @@ public final class EventFeed extends VerticleBase {
       wakeUps = vertx.eventBus().consumer(EventType.FIREHOSE, message -> here.runOnContext(v -> read()));
       var registry = io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
       if (registry != null) {
-        io.micrometer.core.instrument.Gauge.builder("ctrlplane.events.streams", this, EventFeed::streams)
+        io.micrometer.core.instrument.Gauge.builder("ctrlplane.sse.streams", this, EventFeed::streams)
             .description("open GET /v1/events streams").register(registry);
       }
       return wakeUps.completion();
