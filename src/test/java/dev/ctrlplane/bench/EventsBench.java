@@ -27,12 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The events benchmark of {@code scripts/bench.sh events} (docs/BENCHMARKS.md): a node on its own embedded
  * PostgreSQL in this JVM; {@code producers} concurrent units of work commit one event each, as fast as they can, for
- * {@code seconds}; an SSE client (and in the second phase a webhook receiver on loopback) records when each event
- * arrives. Latency is from the commit (the unit of work's future completing) to arrival. Then 1,000 idle streams
+ * {@code seconds}, and an SSE client records when each event arrives; then 500 events/s are committed for
+ * {@code seconds} to a webhook receiver on loopback. Latency is from the commit (the unit of work's future completing) to arrival. Then 1,000 idle streams
  * are opened and the node's RSS measured before and after.
  * Usage: {@code EventsBench <warmup-seconds> <seconds> <producers>}; prints tab-separated results.
  */
 public final class EventsBench {
+
+  /** The webhook phase offers this many events/s (the target's rate), not as many as producers can commit. */
+  private static final int WEBHOOK_RATE = 500;
 
   private final TestNode node;
   private final String tenant;
@@ -90,7 +93,7 @@ public final class EventsBench {
     try (WebhookReceiver receiver = WebhookReceiver.ok()) {
       node.api(node.token(tenant, "bench")).post("/v1/webhooks", new JsonObject().put("url", receiver.url())
           .put("events", new JsonArray().add("instance.updated"))).expect(201);
-      AtomicInteger produced = produce(seconds, producers);
+      AtomicInteger produced = produceAt(seconds, WEBHOOK_RATE);
       long end = System.nanoTime() + 30_000_000_000L;
       while (latencies.size() < produced.get() && System.nanoTime() < end) {
         WebhookReceiver.Received got;
@@ -155,6 +158,41 @@ public final class EventsBench {
     node.plane().vertx().setTimer(seconds * 1000L, id -> stop.set(true));
     Futures.await(Future.all(loops), seconds + 60);
     return produced;
+  }
+
+  /** {@code rate} events/s, one unit of work each, started on a 10 ms grid (what a receiver is offered). */
+  private AtomicInteger produceAt(int seconds, int rate) {
+    Transactions transactions = node.plane().transactions();
+    AtomicInteger produced = new AtomicInteger();
+    List<Future<Void>> all = Collections.synchronizedList(new ArrayList<>());
+    int perTick = Math.max(1, rate / 100);
+    long ticks = seconds * 100L;
+    long[] done = new long[1];
+    io.vertx.core.Promise<Void> finished = io.vertx.core.Promise.promise();
+    node.plane().vertx().setPeriodic(10, id -> {
+      for (int i = 0; i < perTick; i++) {
+        all.add(commitOne(transactions, produced));
+      }
+      if (++done[0] >= ticks) {
+        node.plane().vertx().cancelTimer(id);
+        finished.complete();
+      }
+    });
+    Futures.await(finished.future().compose(v -> Future.all(new ArrayList<>(all))), seconds + 60);
+    return produced;
+  }
+
+  private Future<Void> commitOne(Transactions transactions, AtomicInteger produced) {
+    Call call = new Call("bench", Principal.system(), "bench", null, new JsonObject());
+    String[] id = new String[1];
+    return transactions.run(call, tx -> {
+      id[0] = tx.emit(EventType.INSTANCE_UPDATED, tenant, null, tenant, new JsonObject().put("n", 1)).id();
+      return Future.succeededFuture();
+    }).map(done -> {
+      committedAt.put(id[0], System.nanoTime());
+      produced.incrementAndGet();
+      return (Void) null;
+    });
   }
 
   private Future<Void> loop(Transactions transactions, AtomicBoolean stop, AtomicInteger produced) {
