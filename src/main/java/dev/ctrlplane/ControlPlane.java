@@ -198,7 +198,7 @@ public final class ControlPlane {
     return new DockerConfig(d.host(), config.nodeName(), defaults.stateDir(), d.runtime(), d.bindAddress(),
         d.advertiseAddress(), d.defaultPort(), d.ulimitNofile(), d.ulimitNproc(), d.stopGrace(), d.startTimeout(),
         d.pullTimeout(), d.pollInterval(), defaults.restartBackoffMin(), defaults.restartBackoffMax(), d.maxRestarts(),
-        d.restartWindow());
+        d.restartWindow(), d.secretFiles());
   }
 
   /** The version from the jar's manifest ("dev" when run from classes). */

@@ -3,6 +3,7 @@ package dev.ctrlplane.cli;
 import dev.ctrlplane.config.ConfigException;
 import dev.ctrlplane.config.CtrlplaneConfig;
 import dev.ctrlplane.crypto.KeyRing;
+import dev.ctrlplane.network.cert.CertKeyRotation;
 import dev.ctrlplane.secrets.SecretRotation;
 import dev.ctrlplane.store.Migrations;
 import dev.ctrlplane.store.StorePool;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ctrlplane secrets rotate}: re-encrypts every secret value with {@code secrets.key}, reading older values
- * with {@code secrets.previous_keys}, while the nodes keep serving. Safe to re-run and to interrupt; prints
+ * with {@code secrets.previous_keys}, while the nodes keep serving; then the certificates' private keys and the
+ * built-in authority's root key (a line {@code certificate keys: rotated N, failed F} when there were any to do). Safe to re-run and to interrupt; prints
  * {@code rotated N, already current M, failed F}, and exits 1 when some value could not be decrypted.
  */
 @Command(name = "rotate", description = "Re-encrypt every secret value with secrets.key (nodes keep serving).")
@@ -54,7 +56,12 @@ final class SecretsRotateCommand implements Callable<Integer> {
             .run(batchSize, limit == null ? Long.MAX_VALUE : limit)
             .toCompletionStage().toCompletableFuture().get();
         System.out.println(report.line());
-        return report.failed() == 0 ? 0 : 1;
+        CertKeyRotation.Report certs = new CertKeyRotation(vertx, pool, keys).run(batchSize)
+            .toCompletionStage().toCompletableFuture().get();
+        if (certs.rotated() + certs.failed() > 0) {
+          System.out.println(certs.line());
+        }
+        return report.failed() == 0 && certs.failed() == 0 ? 0 : 1;
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }

@@ -32,7 +32,8 @@ public record CtrlplaneConfig(
     EventsConfig events,
     Duration metricsInterval,
     String logLevel,
-    EdgeConfig edge) {
+    EdgeConfig edge,
+    dev.ctrlplane.network.DomainsConfig domains) {
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -59,17 +60,18 @@ public record CtrlplaneConfig(
         EventsConfig.from(s),
         s.duration("metrics.refresh_interval"),
         logLevel,
-        EdgeConfig.from(s));
+        EdgeConfig.from(s),
+        dev.ctrlplane.network.DomainsConfig.from(s));
   }
 
   public CtrlplaneConfig withAuth(AuthConfig newAuth) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, newAuth, provider, cluster, tenancy, secrets, deploy,
-        health, scheduler, events, metricsInterval, logLevel, edge);
+        health, scheduler, events, metricsInterval, logLevel, edge, domains);
   }
 
   public CtrlplaneConfig withSecrets(SecretsConfig newSecrets) {
     return new CtrlplaneConfig(nodeName, http, dataDir, store, auth, provider, cluster, tenancy, newSecrets, deploy,
-        health, scheduler, events, metricsInterval, logLevel, edge);
+        health, scheduler, events, metricsInterval, logLevel, edge, domains);
   }
 
   /** Deployments: the canary window, the health deadline of a new replica, the deadline of a whole deployment. */
@@ -137,7 +139,7 @@ public record CtrlplaneConfig(
    * host ({@code <instance-slug>.<tenant-slug>.<baseDomain>}), and how long it waits for a replica's response.
    */
   public record EdgeConfig(boolean enabled, String host, int port, String baseDomain, Duration upstreamTimeout,
-      Duration connectTimeout, int maxConnectionsPerReplica) {
+      Duration connectTimeout, int maxConnectionsPerReplica, int tlsPort) {
     static EdgeConfig from(Settings s) {
       String base = s.string("edge.base_domain").toLowerCase(java.util.Locale.ROOT);
       if (!base.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
@@ -152,7 +154,7 @@ public record CtrlplaneConfig(
         throw ConfigException.invalid("edge.connect_timeout", Durations.format(connect), "expected at least 10ms");
       }
       return new EdgeConfig(s.bool("edge.enabled"), s.string("edge.host"), s.integer("edge.port", 0, 65535), base,
-          timeout, connect, s.integer("edge.max_connections_per_replica", 1, 10000));
+          timeout, connect, s.integer("edge.max_connections_per_replica", 1, 10000), s.integer("edge.tls_port", 0, 65535));
     }
   }
 
@@ -251,7 +253,8 @@ public record CtrlplaneConfig(
       Duration pullTimeout,
       Duration pollInterval,
       int maxRestarts,
-      Duration restartWindow) {
+      Duration restartWindow,
+      String secretFiles) {
     static DockerSettings from(Settings s) {
       String host = s.string("provider.docker.host");
       if (!host.matches("unix:///.+|tcp://[^/]+:\\d{1,5}")) {
@@ -277,7 +280,16 @@ public record CtrlplaneConfig(
           positive(s, "provider.docker.pull_timeout"),
           positive(s, "provider.docker.poll_interval"),
           s.integer("provider.docker.max_restarts", 0, 1000),
-          positive(s, "provider.docker.restart_window"));
+          positive(s, "provider.docker.restart_window"),
+          secretFiles(s));
+    }
+
+    private static String secretFiles(Settings s) {
+      String mode = s.string("provider.docker.secret_files");
+      if (!mode.isEmpty() && !mode.equals("bind") && !mode.equals("archive")) {
+        throw ConfigException.invalid("provider.docker.secret_files", mode, "expected bind, archive or empty");
+      }
+      return mode;
     }
 
     private static Duration positive(Settings s, String key) {

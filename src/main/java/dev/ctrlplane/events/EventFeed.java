@@ -78,8 +78,18 @@ public final class EventFeed extends VerticleBase {
       window = new Window(now, now, List.of());
       vertx.setPeriodic(pollInterval.toMillis(), id -> read());
       wakeUps = vertx.eventBus().consumer(EventType.FIREHOSE, message -> here.runOnContext(v -> read()));
+      var registry = io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
+      if (registry != null) {
+        io.micrometer.core.instrument.Gauge.builder("ctrlplane.sse.streams", this, EventFeed::streams)
+            .description("open GET /v1/events streams").register(registry);
+      }
       return wakeUps.completion();
     });
+  }
+
+  /** How many streams are subscribed. */
+  public double streams() {
+    return subscribers.values().stream().mapToInt(Set::size).sum();
   }
 
   public Window window() {

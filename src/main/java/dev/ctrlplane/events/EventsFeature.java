@@ -69,10 +69,12 @@ public final class EventsFeature implements Feature {
 
   @Override
   public List<Job> jobs() {
+    WebhookDeliveryJob delivery = new WebhookDeliveryJob(sender, config.webhooks().timeout());
     return List.of(
         new RetentionJob("events", node.pool(), config.retention(), EventStore::prune),
         new EventRelayJob(relay, config.relayInterval()),
-        new WebhookFanoutJob(node.pool(), config.webhooks().fanoutInterval()),
-        new WebhookDeliveryJob(sender, config.webhooks().timeout()));
+        new WebhookFanoutJob(node.vertx(), node.pool(), config.webhooks().fanoutInterval(), sender,
+            delivery.lease()),
+        delivery);
   }
 }

@@ -4,6 +4,7 @@ import dev.ctrlplane.bus.ApiException;
 import dev.ctrlplane.bus.Call;
 import dev.ctrlplane.bus.Envelope;
 import dev.ctrlplane.events.EventType;
+import dev.ctrlplane.network.domain.DomainStore;
 import dev.ctrlplane.provider.PortMapping;
 import dev.ctrlplane.store.Times;
 import dev.ctrlplane.store.Transactions;
@@ -20,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Route commands and queries (SPEC §8). A route's port must be one of its instance's container ports, and its
- * hostname one the tenant owns: for now its own subtree of the edge's base domain ({@code *.<tenant-slug>.<base>});
- * the domains feature adds verified domains. Each write stores the route, its {@code route.*} event and its audit
+ * hostname one the tenant owns: its own subtree of the edge's base domain ({@code *.<tenant-slug>.<base>}) or one of
+ * its verified domains (of any of its instances: routes of several instances on one hostname split its traffic). Each write stores the route, its {@code route.*} event and its audit
  * entry in one transaction; every node's routing table follows the events.
  */
 public final class RouteService {
@@ -30,12 +31,15 @@ public final class RouteService {
   static final int MAX_ROUTES_PER_INSTANCE = 50;
 
   private final RouteStore store;
+  private final DomainStore domains;
   private final Transactions transactions;
   private final Tenancy tenancy;
   private final String baseDomain;
 
-  public RouteService(RouteStore store, Transactions transactions, Tenancy tenancy, String baseDomain) {
+  public RouteService(RouteStore store, DomainStore domains, Transactions transactions, Tenancy tenancy,
+      String baseDomain) {
     this.store = store;
+    this.domains = domains;
     this.transactions = transactions;
     this.tenancy = tenancy;
     this.baseDomain = baseDomain;
@@ -45,11 +49,7 @@ public final class RouteService {
     RouteInput input = RouteInput.from(Envelope.body(call), true);
     return visibleInstance(call, Envelope.id(call)).compose(instance -> {
       int port = portOf(instance, input.port());
-      String hostname = input.hostname().flatMap(h -> h).map(h -> ownedHost(instance, h)).orElse(null);
       Instant now = Times.now();
-      Route route = new Route(TypeId.generate("rte"), instance.tenantId(), instance.id(), input.path().orElseThrow(),
-          port, input.protocol().orElse("http"), input.weight().orElse(100), input.stripPrefix().orElse(false),
-          hostname, 1, now, now);
       return transactions.run(call, tx -> tenancy.requireActive(tx.sql(), instance.tenantId())
           .compose(active -> store.lockInstance(tx.sql(), instance.id()))
           .compose(there -> there
@@ -58,8 +58,14 @@ public final class RouteService {
           .compose(count -> count >= MAX_ROUTES_PER_INSTANCE
               ? Future.failedFuture(ApiException.invalid("an instance has at most " + MAX_ROUTES_PER_INSTANCE
                   + " routes"))
-              : store.insert(tx.sql(), route))
-          .map(inserted -> recorded(tx, route, EventType.ROUTE_ADDED, "create")));
+              : ownedHost(tx, instance, input.hostname().flatMap(h -> h).orElse(null)))
+          .compose(hostname -> {
+            Route route = new Route(TypeId.generate("rte"), instance.tenantId(), instance.id(),
+                input.path().orElseThrow(), port, input.protocol().orElse("http"), input.weight().orElse(100),
+                input.stripPrefix().orElse(false), hostname, 1, now, now);
+            return store.insert(tx.sql(), route).map(inserted -> recorded(tx, route, EventType.ROUTE_ADDED,
+                "create"));
+          }));
     });
   }
 
@@ -78,17 +84,20 @@ public final class RouteService {
             .compose(found -> {
               Route was = found.orElseThrow(() -> ApiException.notFound(RESOURCE, seen.id()));
               Envelope.ifMatch(call).ifPresent(m -> m.require(RESOURCE, was.id(), was.version()));
-              Route next = was.changed(input.path().orElse(was.path()), portOf(instance,
-                  Optional.of(input.port().orElse(was.port()))), input.protocol().orElse(was.protocol()),
-                  input.weight().orElse(was.weight()), input.stripPrefix().orElse(was.stripPrefix()),
-                  input.hostname().isPresent()
-                      ? input.hostname().get().map(h -> ownedHost(instance, h)).orElse(null)
-                      : was.hostname(), Times.now());
-              return store.update(tx.sql(), next, was.version()).map(written -> {
-                if (!written) {
-                  throw ApiException.conflict("route " + was.id() + " was changed concurrently; retry");
-                }
-                return recorded(tx, next, EventType.ROUTE_UPDATED, "update");
+              int port = portOf(instance, Optional.of(input.port().orElse(was.port())));
+              Future<String> host = input.hostname().isPresent()
+                  ? ownedHost(tx, instance, input.hostname().get().orElse(null))
+                  : Future.succeededFuture(was.hostname());
+              return host.compose(hostname -> {
+                Route next = was.changed(input.path().orElse(was.path()), port, input.protocol().orElse(was.protocol()),
+                    input.weight().orElse(was.weight()), input.stripPrefix().orElse(was.stripPrefix()), hostname,
+                    Times.now());
+                return store.update(tx.sql(), next, was.version()).map(written -> {
+                  if (!written) {
+                    throw ApiException.conflict("route " + was.id() + " was changed concurrently; retry");
+                  }
+                  return recorded(tx, next, EventType.ROUTE_UPDATED, "update");
+                });
               });
             }))));
   }
@@ -123,14 +132,26 @@ public final class RouteService {
     return requested.get();
   }
 
-  /** A hostname the tenant owns: its own subtree of the base domain (verified domains come with the domains API). */
-  private String ownedHost(RouteStore.InstanceRef instance, String hostname) {
-    String tenantZone = instance.tenantSlug() + "." + baseDomain;
-    if (!hostname.equals(tenantZone) && !hostname.endsWith("." + tenantZone)) {
-      throw ApiException.invalidField("hostname", "must be " + tenantZone + " or a name under it (other "
-          + "hostnames need a verified domain)");
+  /**
+   * A hostname the tenant owns (null stays null: the instance's default host): its own subtree of the base domain, or
+   * one of its verified domains, share-locked until the write commits so that the domain's deletion (which deletes
+   * the routes naming it) waits for it. The refusal is the same whether another tenant holds the name or nobody does.
+   */
+  private Future<String> ownedHost(Tx tx, RouteStore.InstanceRef instance, String hostname) {
+    if (hostname == null) {
+      return Future.succeededFuture(null);
     }
-    return hostname;
+    String tenantZone = instance.tenantSlug() + "." + baseDomain;
+    if (hostname.equals(tenantZone) || hostname.endsWith("." + tenantZone)) {
+      return Future.succeededFuture(hostname);
+    }
+    return domains.lockVerifiedOfTenant(tx.sql(), instance.tenantId(), hostname).map(owned -> {
+      if (!owned) {
+        throw ApiException.invalidField("hostname", "must be a verified domain of this tenant, or " + tenantZone
+            + " or a name under it");
+      }
+      return hostname;
+    });
   }
 
   private Future<RouteStore.InstanceRef> visibleInstance(Call call, String id) {

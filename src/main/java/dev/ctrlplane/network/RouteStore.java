@@ -40,6 +40,8 @@ public final class RouteStore {
       SELECT i.id, i.tenant_id, i.slug, i.ports, i.endpoints, i.state, i.version, i.node, t.slug
       FROM instances i JOIN tenants t ON t.id = i.tenant_id""";
   private static final String TENANT_SLUG = "SELECT slug FROM tenants WHERE id = $1";
+  private static final String DELETE_NAMING =
+      "DELETE FROM routes WHERE tenant_id = $1 AND hostname = $2 RETURNING " + Route.COLUMNS;
 
   /** The instance a route call names: its tenant, ports and the two slugs of its default host. */
   public record InstanceRef(String id, String tenantId, String slug, List<PortMapping> ports, String tenantSlug) {}
@@ -99,6 +101,11 @@ public final class RouteStore {
   public Future<Optional<Route>> delete(SqlClient sql, String id) {
     return sql.preparedQuery(DELETE).execute(Tuple.of(id))
         .map(rows -> rows.iterator().hasNext() ? Optional.of(Route.fromRow(rows.iterator().next())) : Optional.empty());
+  }
+
+  /** Deletes the tenant's routes that name {@code hostname} (its domain is being deleted); the routes as they were. */
+  public Future<List<Route>> deleteNaming(SqlClient sql, String tenantId, String hostname) {
+    return sql.preparedQuery(DELETE_NAMING).execute(Tuple.of(tenantId, hostname)).map(RouteStore::routes);
   }
 
   public Future<List<Route>> list(String instanceId) {

@@ -29,7 +29,8 @@ public final class Migrations {
    */
   static final List<String> SCRIPTS = List.of("V001__foundation.sql", "V002__tenant_usage.sql",
       "V003__cheaper_writes.sql", "V004__replica_sets.sql", "V005__secrets.sql", "V006__deployments.sql",
-      "V007__scheduler.sql", "V008__health.sql", "V009__routes.sql", "V010__events_webhooks.sql");
+      "V007__scheduler.sql", "V008__health.sql", "V009__routes.sql", "V010__events_webhooks.sql",
+      "V011__domains.sql");
 
   private final Pool pool;
 

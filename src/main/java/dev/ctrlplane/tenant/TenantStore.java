@@ -41,14 +41,14 @@ public final class TenantStore {
   private static final String HAS_INSTANCES = "SELECT count(*) AS n FROM instances WHERE tenant_id = $1";
   private static final String LOCK_SHARED = "SELECT id, status, plan, quota FROM tenants WHERE id = $1 FOR SHARE";
   private static final String LOCK_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_domains, used_secrets
       FROM tenants WHERE id = $1 FOR NO KEY UPDATE""";
   /** Row locks are taken in the order the rows are returned: id order, the same in every group, so no deadlock. */
   private static final String LOCK_ALL_FOR_GROWTH = """
-      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_secrets
+      SELECT id, status, plan, quota, used_instances, used_cpu_millis, used_memory_mb, used_domains, used_secrets
       FROM tenants WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE""";
   private static final String USAGE =
-      "SELECT used_instances, used_cpu_millis, used_memory_mb, used_secrets FROM tenants WHERE id = $1";
+      "SELECT used_instances, used_cpu_millis, used_memory_mb, used_domains, used_secrets FROM tenants WHERE id = $1";
 
   private final Pool pool;
 
@@ -134,8 +134,8 @@ public final class TenantStore {
   }
 
   private static Usage usageOf(Row row) {
-    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"), 0,
-        row.getLong("used_secrets"));
+    return new Usage(row.getLong("used_instances"), row.getLong("used_cpu_millis"), row.getLong("used_memory_mb"),
+        row.getLong("used_domains"), row.getLong("used_secrets"));
   }
 
   private static Optional<Tenant> first(RowSet<Row> rows) {

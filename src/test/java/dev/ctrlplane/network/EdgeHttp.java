@@ -54,7 +54,7 @@ final class EdgeHttp {
     return send(port, "GET", host, target, headers, null).expect(200).json();
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
+  static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
     try {

@@ -55,7 +55,7 @@ public final class ServeProcess {
         "--set", "node.name=" + nodeName,
         "--set", "http.host=127.0.0.1",
         "--set", "http.port=0",
-        "--set", "edge.port=0",
+        "--set", "edge.port=0", "--set", "edge.tls_port=0",
         "--set", "edge.host=127.0.0.1",
         "--set", "provider.process.images_dir=" + images.toAbsolutePath(),
         "--set", "provider.process.stop_grace=3s"));

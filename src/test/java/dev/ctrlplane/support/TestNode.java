@@ -68,6 +68,7 @@ public final class TestNode implements AutoCloseable {
     settings.put("provider.process.start_timeout", "15s");
     settings.put("metrics.refresh_interval", "1s");
     settings.put("edge.port", "0");
+    settings.put("edge.tls_port", "0");
     settings.put("edge.host", "127.0.0.1");
     settings.put("node.name", "test-node-" + COUNTER.incrementAndGet());
     settings.putAll(overrides);
@@ -99,6 +100,11 @@ public final class TestNode implements AutoCloseable {
   /** The port of this node's edge router. */
   public int edgePort() {
     return plane.edgePort();
+  }
+
+  /** The port of this node's edge router for HTTPS. */
+  public int edgeTlsPort() {
+    return plane.network().edgeTlsPort();
   }
 
   public String storeUrl() {

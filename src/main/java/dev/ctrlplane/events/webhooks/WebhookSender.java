@@ -18,14 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes one attempt of a delivery: signs the stored body (Standard Webhooks), POSTs it with a per-attempt deadline,
  * and says what happened and what comes next (done, retry at a time, or failed for good). At most
- * {@code max_concurrency_per_receiver} attempts per receiver (scheme, host, port) are in flight on this node; an
- * attempt that finds its receiver's slots taken is not made ({@link Result#busy}), so a receiver that hangs holds
- * only its own slots and never delays the others.
+ * {@code max_concurrency_per_receiver} attempts per receiver (scheme, host, port) are in flight on this node, and a
+ * few per slot wait for one; an attempt that finds even the queue full is not made now ({@link Result#busy}), so a
+ * receiver that hangs holds only its own slots and queue and never delays the others.
  */
 public final class WebhookSender {
 
@@ -51,6 +50,8 @@ public final class WebhookSender {
   }
 
   private static final Duration BUSY_RETRY = Duration.ofMillis(200);
+  /** Attempts that may wait for a receiver's slot, per slot. */
+  private static final int QUEUED_PER_SLOT = 4;
   private static final Duration MAX_BACKOFF = Duration.ofHours(4);
   private static final int MAX_ERROR = 500;
 
@@ -61,7 +62,8 @@ public final class WebhookSender {
   private final EventsConfig.Webhooks config;
   private final String node;
   private final HttpClient client;
-  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> signingKeys = new ConcurrentHashMap<>();
 
   public WebhookSender(Vertx vertx, WebhookStore store, KeyRing keys, WebhookTargets targets,
       EventsConfig.Webhooks config, String node) {
@@ -79,44 +81,81 @@ public final class WebhookSender {
 
   /** One attempt of the delivery {@code id}, if it is still pending and its webhook still exists. */
   public Future<Result> attempt(String deliveryId) {
-    return store.delivery(deliveryId).compose(found -> {
-      if (found.isEmpty() || !Delivery.PENDING.equals(found.get().state())) {
-        return Future.succeededFuture(Result.gone());
+    return attempt(deliveryId, true);
+  }
+
+  /** {@link #attempt}; with {@code mayWait} false an attempt whose receiver has no free slot is not made now. */
+  public Future<Result> attempt(String deliveryId, boolean mayWait) {
+    return store.deliveryWithHook(deliveryId).compose(found -> {
+      if (found.isEmpty() || !Delivery.PENDING.equals(found.get().getKey().state())) {
+        return Future.succeededFuture(Result.gone()); // done already, or its webhook deleted (deliveries cascade)
       }
-      Delivery delivery = found.get();
-      return store.get(delivery.webhookId()).compose(hook -> hook.isEmpty()
-          ? Future.succeededFuture(Result.gone())
-          : attempt(delivery, hook.get()));
+      return attempt(found.get().getKey(), found.get().getValue(), mayWait);
     });
   }
 
-  private Future<Result> attempt(Delivery delivery, Webhook hook) {
+  private Future<Result> attempt(Delivery delivery, Webhook hook, boolean mayWait) {
     URI url = URI.create(hook.url());
-    String receiver = url.getScheme() + "://" + url.getHost() + ":" + url.getPort();
-    AtomicInteger slots = inFlight.computeIfAbsent(receiver, r -> new AtomicInteger());
-    if (slots.incrementAndGet() > config.maxConcurrencyPerReceiver()) {
-      slots.decrementAndGet();
+    Receiver receiver = receivers.computeIfAbsent(url.getScheme() + "://" + url.getHost() + ":" + url.getPort(),
+        r -> new Receiver());
+    Future<Void> slot = receiver.acquire(config.maxConcurrencyPerReceiver(), mayWait ? QUEUED_PER_SLOT : 0);
+    if (slot == null) {
       return Future.succeededFuture(Result.busy(delivery, Times.now().plus(BUSY_RETRY)));
     }
-    Instant started = Times.now();
-    long startNanos = System.nanoTime();
-    int number = delivery.attempts() + 1;
-    return targets.check(url)
-        .compose(allowed -> post(url, delivery, hook))
-        .transform(done -> {
-          slots.decrementAndGet();
-          long millis = (System.nanoTime() - startNanos) / 1_000_000;
-          Attempt attempt = done.succeeded()
-              ? new Attempt(number, node, started, millis, done.result(), null)
-              : new Attempt(number, node, started, millis, null, errorOf(done.cause()));
-          return Future.succeededFuture(decide(delivery, attempt));
-        });
+    return slot.compose(held -> {
+      Instant started = Times.now();
+      long startNanos = System.nanoTime();
+      int number = delivery.attempts() + 1;
+      return targets.check(url)
+          .compose(allowed -> post(url, delivery, hook))
+          .transform(done -> {
+            receiver.release();
+            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            Attempt attempt = done.succeeded()
+                ? new Attempt(number, node, started, millis, done.result(), null)
+                : new Attempt(number, node, started, millis, null, errorOf(done.cause()));
+            return Future.succeededFuture(decide(delivery, attempt));
+          });
+    });
+  }
+
+  /**
+   * The attempts in flight to one receiver on this node, and those waiting for a slot: at most {@code max} in flight
+   * and {@code max * QUEUED_PER_SLOT} waiting; beyond that an attempt is not made now ({@code null}).
+   */
+  private static final class Receiver {
+    private final java.util.ArrayDeque<io.vertx.core.Promise<Void>> waiting = new java.util.ArrayDeque<>();
+    private int inFlight;
+
+    synchronized Future<Void> acquire(int max, int queuedPerSlot) {
+      if (inFlight < max) {
+        inFlight++;
+        return Future.succeededFuture();
+      }
+      if (waiting.size() >= max * queuedPerSlot) {
+        return null;
+      }
+      io.vertx.core.Promise<Void> turn = io.vertx.core.Promise.promise();
+      waiting.add(turn);
+      return turn.future();
+    }
+
+    void release() {
+      io.vertx.core.Promise<Void> next;
+      synchronized (this) {
+        next = waiting.poll();
+        if (next == null) {
+          inFlight--;
+          return;
+        }
+      }
+      next.complete(); // the slot passes to the next waiter
+    }
   }
 
   /** The status the receiver answered; fails on no answer within the timeout. */
   private Future<Integer> post(URI url, Delivery delivery, Webhook hook) {
-    byte[] key = Signature.keyOf(new String(keys.open(hook.secret(), Webhook.associatedData(hook.tenantId(),
-        hook.id())), java.nio.charset.StandardCharsets.UTF_8));
+    byte[] key = keyOf(hook);
     long timestamp = Times.now().getEpochSecond();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
         .putHeader("Content-Type", "application/json")
@@ -145,8 +184,36 @@ public final class WebhookSender {
     return answered.future();
   }
 
+  /** The webhook's HMAC key, unsealed once per sealed value (a webhook's secret never changes). */
+  private byte[] keyOf(Webhook hook) {
+    String cacheKey = hook.id() + "/" + java.util.Base64.getEncoder().encodeToString(hook.secret().nonce());
+    if (signingKeys.size() > 10_000) {
+      signingKeys.clear();
+    }
+    return signingKeys.computeIfAbsent(cacheKey, k -> {
+      return Signature.keyOf(new String(keys.open(hook.secret(), Webhook.associatedData(hook.tenantId(), hook.id())),
+          java.nio.charset.StandardCharsets.UTF_8));
+    });
+  }
+
   /** Succeeded on a 2xx; otherwise the next attempt after an exponential, jittered backoff, or failed once too old. */
   Result decide(Delivery delivery, Attempt attempt) {
+    Result result = next(delivery, attempt);
+    count(result.state().equals(Delivery.PENDING) ? "retry" : result.state(), attempt.durationMillis());
+    return result;
+  }
+
+  /** {@code ctrlplane_webhook_attempts_total{outcome}} (succeeded, failed, retry) and their durations. */
+  private static void count(String outcome, long millis) {
+    io.micrometer.core.instrument.MeterRegistry registry =
+        io.vertx.micrometer.backends.BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      registry.counter("ctrlplane.webhook.attempts", "outcome", outcome).increment();
+      registry.timer("ctrlplane.webhook.attempt.duration").record(Duration.ofMillis(millis));
+    }
+  }
+
+  private Result next(Delivery delivery, Attempt attempt) {
     if (attempt.succeeded()) {
       return new Result(Optional.of(delivery), Optional.of(attempt), Delivery.SUCCEEDED, null);
     }

@@ -32,7 +32,11 @@ public final class WebhookStore {
   private static final String OF_TENANTS = "SELECT " + COLUMNS + " FROM webhooks WHERE tenant_id = ANY ($1)";
   private static final String ATTEMPTS = "SELECT delivery_id, attempt, node, started_at, duration_ms, status, error "
       + "FROM webhook_attempts WHERE delivery_id = ANY ($1) ORDER BY delivery_id, attempt";
-  private static final String DELIVERY = "SELECT " + Delivery.COLUMNS + " FROM webhook_deliveries WHERE id = $1";
+  private static final String DELIVERY_AND_HOOK = "SELECT d.id, d.webhook_id, d.tenant_id, d.event_id, d.event_type, "
+      + "d.body, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.updated_at, "
+      + "w.url, w.events, w.description, w.secret_key_id, w.secret_nonce, w.secret_ciphertext, "
+      + "w.created_at AS hook_created_at, w.updated_at AS hook_updated_at "
+      + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
   private static final String RECORD_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempt, node, "
       + "started_at, duration_ms, status, error) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
   private static final String UPDATE_DELIVERY = "UPDATE webhook_deliveries SET state = $2, attempts = $3, "
@@ -99,9 +103,21 @@ public final class WebhookStore {
     });
   }
 
-  Future<Optional<Delivery>> delivery(String id) {
-    return pool.preparedQuery(DELIVERY).execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Delivery.fromRow(rows.iterator().next())));
+  /** A delivery with its webhook, in one read; empty when either is gone. */
+  Future<Optional<java.util.Map.Entry<Delivery, Webhook>>> deliveryWithHook(String id) {
+    return pool.preparedQuery(DELIVERY_AND_HOOK).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      Delivery delivery = Delivery.fromRow(row);
+      Webhook hook = new Webhook(delivery.webhookId(), delivery.tenantId(), row.getString("url"),
+          java.util.Arrays.asList(row.getArrayOfStrings("events")), row.getString("description"),
+          new dev.ctrlplane.crypto.Sealed(row.getString("secret_key_id"), row.getBuffer("secret_nonce").getBytes(),
+              row.getBuffer("secret_ciphertext").getBytes()),
+          row.getOffsetDateTime("hook_created_at").toInstant(), row.getOffsetDateTime("hook_updated_at").toInstant());
+      return Optional.of(java.util.Map.entry(delivery, hook));
+    });
   }
 
   /** Records one attempt and the delivery's new state, in the caller's transaction. */

@@ -17,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +25,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge router's data plane on one event loop: an HTTP server on {@code edge.host:edge.port} (every loop of the
- * node shares the port) and a keep-alive client pool to the replicas. A request is matched on its Host and longest
+ * The edge router's data plane on one event loop: an HTTP server on {@code edge.host:edge.port} and an HTTPS one on
+ * {@code edge.tls_port} (every loop of the node shares the ports; the certificate is chosen per handshake by SNI) and
+ * a keep-alive client pool to the replicas. A request is matched on its Host and longest
  * path prefix ({@link RoutingTable}), sent to the next usable replica of the matched instance (round robin, skipping
  * replicas known unhealthy or unreachable, {@link ReplicaHealth}), with its body and the response's streamed through
  * without buffering. A replica that cannot be connected to is marked down and the request goes to another (nothing
@@ -45,11 +48,13 @@ public final class EdgeVerticle extends VerticleBase {
   private static final int MAX_ATTEMPTS = 3;
 
   /** What every edge verticle of a node shares. */
-  public record Shared(EdgeConfig config, int port, RoutingFeed feed, ReplicaHealth health, EdgeRecords records) {}
+  public record Shared(EdgeConfig config, int port, RoutingFeed feed, ReplicaHealth health, EdgeRecords records,
+      int tlsPort, X509KeyManager certificates) {}
 
   private final Shared shared;
   private final AtomicInteger roundRobin = new AtomicInteger();
   private HttpServer server;
+  private HttpServer tlsServer;
   private HttpClient client;
   private EdgeRecords.Buffer records;
 
@@ -59,6 +64,10 @@ public final class EdgeVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  public int actualTlsPort() {
+    return tlsServer.actualPort();
   }
 
   @Override
@@ -80,14 +89,24 @@ public final class EdgeVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setIdleTimeout(120));
     server.requestHandler(this::handle);
+    // HTTPS: one TLS context whose key manager picks each handshake's certificate by SNI (network/cert/CertBook)
+    tlsServer = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(shared.tlsPort())
+        .setSsl(true)
+        .setKeyCertOptions(KeyCertOptions.wrap(shared.certificates()))
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setIdleTimeout(120));
+    tlsServer.requestHandler(this::handle);
     vertx.setPeriodic(EdgeRecords.FLUSH_MS, id -> records.flush());
-    return server.listen();
+    return server.listen().compose(plain -> tlsServer.listen());
   }
 
   @Override
   public Future<?> stop() {
     records.flush();
-    return server.close().eventually(client::close);
+    return server.close().eventually(tlsServer::close).eventually(client::close);
   }
 
   /** One request in flight through the edge. */

@@ -3,6 +3,7 @@ package dev.ctrlplane.network.edge;
 import dev.ctrlplane.events.EventType;
 import dev.ctrlplane.network.Route;
 import dev.ctrlplane.network.RouteStore;
+import dev.ctrlplane.network.domain.DomainStore;
 import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.PortMapping;
 import io.vertx.core.Future;
@@ -33,9 +34,12 @@ public final class RoutingFeed extends VerticleBase {
   private static final int MAX_TOMBSTONES = 10_000;
 
   private final RouteStore store;
+  private final DomainStore domainStore;
   private final String baseDomain;
   private final Duration resync;
   private final Map<String, Route> routes = new HashMap<>();
+  /** Verified custom domains: hostname → instance id. */
+  private final Map<String, String> domains = new HashMap<>();
   private final Map<String, RoutingTable.InstanceView> instances = new HashMap<>();
   private final Map<String, String> tenantSlugs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Instances deleted lately: an event about one that arrives after its deletion must not bring it back. */
@@ -47,8 +51,9 @@ public final class RoutingFeed extends VerticleBase {
   };
   private volatile RoutingTable table = RoutingTable.EMPTY;
 
-  public RoutingFeed(RouteStore store, String baseDomain, Duration resync) {
+  public RoutingFeed(RouteStore store, DomainStore domainStore, String baseDomain, Duration resync) {
     this.store = store;
+    this.domainStore = domainStore;
     this.baseDomain = baseDomain;
     this.resync = resync;
   }
@@ -68,7 +73,7 @@ public final class RoutingFeed extends VerticleBase {
     for (EventType type : List.of(EventType.ROUTE_ADDED, EventType.ROUTE_UPDATED, EventType.ROUTE_REMOVED,
         EventType.INSTANCE_CREATED, EventType.INSTANCE_UPDATED, EventType.INSTANCE_STATE_CHANGED,
         EventType.INSTANCE_ENDPOINTS_CHANGED, EventType.INSTANCE_DELETED, EventType.TENANT_CREATED,
-        EventType.TENANT_UPDATED)) {
+        EventType.TENANT_UPDATED, EventType.DOMAIN_VERIFIED, EventType.DOMAIN_REMOVED)) {
       subscribed.add(vertx.eventBus().<JsonObject>consumer(type.address(), this::onEvent).completion());
     }
     return Future.all(subscribed).compose(v -> reload()).onSuccess(v ->
@@ -80,8 +85,11 @@ public final class RoutingFeed extends VerticleBase {
   public Future<Void> reload() {
     Future<List<Route>> allRoutes = store.all();
     Future<List<RouteStore.InstanceRow>> allInstances = store.allInstances();
+    Future<List<DomainStore.Served>> allDomains = domainStore.allVerified();
     io.vertx.core.Promise<Void> replaced = io.vertx.core.Promise.promise();
-    Future.all(allRoutes, allInstances).onFailure(replaced::fail).onSuccess(done -> context.runOnContext(v -> {
+    Future.all(allRoutes, allInstances, allDomains).onFailure(replaced::fail).onSuccess(done -> context.runOnContext(v -> {
+      domains.clear();
+      allDomains.result().forEach(d -> domains.put(d.hostname(), d.instanceId()));
       replaceAll(allRoutes.result(), allInstances.result());
       replaced.complete();
     }));
@@ -117,12 +125,15 @@ public final class RoutingFeed extends VerticleBase {
           }
         }
         case ROUTE_REMOVED -> routes.remove(data.getString("id"));
+        case DOMAIN_VERIFIED -> domains.put(data.getString("hostname"), data.getString("instance_id"));
+        case DOMAIN_REMOVED -> domains.remove(data.getString("hostname"), data.getString("instance_id"));
         case INSTANCE_STATE_CHANGED -> instanceChanged(data.getJsonObject("instance"));
         case INSTANCE_DELETED -> {
           String id = data.getString("id");
           instances.remove(id);
           deleted.put(id, true);
           routes.values().removeIf(r -> r.instanceId().equals(id));
+          domains.values().removeIf(id::equals);
         }
         case TENANT_CREATED, TENANT_UPDATED -> tenantChanged(data.getString("id"), data.getString("slug"));
         default -> instanceChanged(data);
@@ -180,6 +191,6 @@ public final class RoutingFeed extends VerticleBase {
   }
 
   private void rebuild() {
-    table = RoutingTable.build(routes.values(), instances, baseDomain);
+    table = RoutingTable.build(routes.values(), instances, domains, baseDomain);
   }
 }

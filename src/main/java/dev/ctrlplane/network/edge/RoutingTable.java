@@ -81,6 +81,15 @@ public final class RoutingTable {
   }
 
   public static RoutingTable build(Collection<Route> routes, Map<String, InstanceView> instances, String baseDomain) {
+    return build(routes, instances, Map.of(), baseDomain);
+  }
+
+  /**
+   * {@code domains} maps each verified custom domain to its instance: the domain answers like the instance's default
+   * host ("/" to its default port) unless a route claims "/" on it.
+   */
+  public static RoutingTable build(Collection<Route> routes, Map<String, InstanceView> instances,
+      Map<String, String> domains, String baseDomain) {
     Map<String, Map<String, List<Target>>> byHost = new HashMap<>();
     for (Route route : routes) {
       InstanceView instance = instances.get(route.instanceId());
@@ -100,6 +109,13 @@ public final class RoutingTable {
       prefixes.computeIfAbsent("/", p -> new ArrayList<>(List.of(
           new Target(null, instance.id(), instance.defaultPort(), 100, false, "/"))));
     }
+    domains.forEach((hostname, instanceId) -> {
+      InstanceView instance = instances.get(instanceId);
+      if (instance != null && instance.defaultPort() != 0) {
+        byHost.computeIfAbsent(hostname, h -> new HashMap<>()).computeIfAbsent("/", p -> new ArrayList<>(List.of(
+            new Target(null, instance.id(), instance.defaultPort(), 100, false, "/"))));
+      }
+    });
     Map<String, Group[]> hosts = new HashMap<>();
     byHost.forEach((host, prefixes) -> hosts.put(host, prefixes.entrySet().stream()
         .map(e -> new Group(e.getKey(), e.getValue().stream().filter(t -> t.weight() > 0)

@@ -15,7 +15,8 @@ import java.util.Map;
  * secrets over it, then what the provider sets ({@code PORT}, {@code CTRLPLANE_*}), which nothing overrides; every
  * instance port published on the node's bind address on a port the engine picks; CPU and memory from the instance's
  * resources; explicit {@code nofile} and {@code nproc} ulimits; no restart policy (ctrlplane supervises); the
- * replica's secret files bind-mounted read-only at {@value #SECRETS_DIR}.
+ * replica's secret files bind-mounted read-only at {@value #SECRETS_DIR} (unless {@code secretsDir} is null: they are
+ * then copied in through the archive API, {@link SecretArchive}).
  */
 final class ContainerSpec {
 
@@ -55,8 +56,10 @@ final class ContainerSpec {
         .put("Ulimits", new JsonArray()
             .add(ulimit("nofile", config.ulimitNofile()))
             .add(ulimit("nproc", config.ulimitNproc())))
-        .put("RestartPolicy", new JsonObject().put("Name", "no"))
-        .put("Binds", new JsonArray().add(secretsDir.toAbsolutePath() + ":" + SECRETS_DIR + ":ro"));
+        .put("RestartPolicy", new JsonObject().put("Name", "no"));
+    if (secretsDir != null) {
+      host.put("Binds", new JsonArray().add(secretsDir.toAbsolutePath() + ":" + SECRETS_DIR + ":ro"));
+    }
     if (!config.runtime().isBlank()) {
       host.put("Runtime", config.runtime());
     }

@@ -9,7 +9,9 @@ import dev.ctrlplane.provider.SecretSource;
 import dev.ctrlplane.provider.process.RunDirs;
 import dev.ctrlplane.provider.process.SecretFiles;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Containers {
 
   private static final Logger LOG = LoggerFactory.getLogger(Containers.class);
+  private static final long INTERRUPT_CHECK_MILLIS = 100;
 
   private final Vertx vertx;
   private final DockerConfig config;
@@ -65,11 +68,8 @@ final class Containers {
    * @return the slots it started
    */
   Future<List<DockerSlot>> converge(DockerInstance instance, InstanceSpec spec) {
-    Future<Void> pulled = Future.join(spec.sets().stream().map(ReplicaSet::image).distinct().map(images::ensure)
-        .toList()).transform(all -> {
-          Throwable problem = all.succeeded() ? null : all.cause();
-          return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
-        });
+    Future<Void> pulled = unlessInterrupted(instance, Future.all(spec.sets().stream().map(ReplicaSet::image)
+        .distinct().map(images::ensure).toList()).mapEmpty());
     return pulled.compose(v -> {
       instance.spec(spec);
       ReplicaPlan plan = ReplicaPlan.of(current(instance), spec.sets());
@@ -77,6 +77,32 @@ final class Containers {
           .compose(stopped -> startAll(instance, spec, plan))
           .compose(started -> awaitAllUp(instance, plan, started));
     });
+  }
+
+  /**
+   * The work's outcome, or a failure as soon as the instance is interrupted ({@code Provider.interrupt}): a
+   * deployment cancelled while its image is still being pulled does not wait for the pull (which goes on, shared
+   * with any other start that needs the image).
+   */
+  private <T> Future<T> unlessInterrupted(DockerInstance instance, Future<T> work) {
+    if (work.isComplete()) {
+      return work;
+    }
+    long seen = instance.interruptions();
+    Promise<T> result = Promise.promise();
+    long timer = vertx.setPeriodic(INTERRUPT_CHECK_MILLIS, t -> {
+      if (instance.interruptions() != seen) {
+        result.tryFail(new ProviderException("the wait for the image was interrupted"));
+      }
+    });
+    work.onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+      } else {
+        result.tryFail(ar.cause());
+      }
+    });
+    return result.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   /** Starts a crashed replica again from its release's set in the instance's spec; fails with why it is not up. */
@@ -204,12 +230,18 @@ final class Containers {
     return secrets.materialFor(spec.instanceId(), spec.tenantId())
         .recover(failure -> Future.failedFuture(new ProviderException("replica " + slot.index() + " not started: "
             + failure.getMessage())))
-        .compose(material -> writeSecrets(instance.id(), slot.index(), material).map(dir -> {
-          JsonObject body = ContainerSpec.of(config, spec, set, material.env(), dir, slot.index(), restarts);
-          material.wipe();
-          return body;
-        }))
-        .compose(body -> engine.remove(name).compose(v -> engine.create(name, body)))
+        .compose(material -> {
+          Future<Path> dir = config.archiveSecrets()
+              ? Future.succeededFuture(null)
+              : writeSecrets(instance.id(), slot.index(), material);
+          return dir.map(secretsDir -> {
+            JsonObject body = ContainerSpec.of(config, spec, set, material.env(), secretsDir, slot.index(), restarts);
+            Buffer archive = config.archiveSecrets() ? SecretArchive.of(material.files()) : null;
+            return new Launch(body, archive);
+          }).andThen(ar -> material.wipe());
+        })
+        .compose(launch -> engine.remove(name).compose(v -> engine.create(name, launch.body()))
+            .compose(id -> copySecrets(id, launch.archive()).map(id)))
         .compose(id -> engine.start(id)
             .compose(v -> engine.inspect(id))
             .recover(failure -> engine.remove(id).transform(ignored -> Future.failedFuture(failure)))
@@ -221,6 +253,19 @@ final class Containers {
         .recover(failure -> Future.failedFuture(failure instanceof ProviderException
             ? failure
             : new ProviderException("replica " + slot.index() + " not started: " + failure.getMessage())));
+  }
+
+  /** The container's body, and its secret files' archive when they are copied in (null when bind-mounted). */
+  private record Launch(JsonObject body, Buffer archive) {}
+
+  /** Copies the secret files into the created container, then wipes the archive; a failure removes the container. */
+  private Future<Void> copySecrets(String id, Buffer archive) {
+    if (archive == null) {
+      return Future.succeededFuture();
+    }
+    return engine.putArchive(id, archive)
+        .andThen(ar -> archive.setBytes(0, new byte[archive.length()]))
+        .recover(failure -> engine.remove(id).transform(ignored -> Future.failedFuture(failure)));
   }
 
   private Future<Path> writeSecrets(String instanceId, int index, SecretMaterial material) {

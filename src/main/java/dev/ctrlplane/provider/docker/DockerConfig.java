@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param restartBackoffMax the cap of that delay
  * @param maxRestarts crashes of one replica tolerated within {@code restartWindow}; one more fails the instance
  * @param restartWindow the sliding window in which crashes are counted
+ * @param secretFiles how file secrets reach a container: {@code bind} (a 0700 dir under {@code stateDir},
+ *     bind-mounted read-only: the engine must share this node's file system), {@code archive} (copied into the
+ *     created container through the archive API, for an engine elsewhere), or empty: bind for a unix socket,
+ *     archive for {@code tcp://}
  */
 public record DockerConfig(
     String host,
@@ -44,7 +48,8 @@ public record DockerConfig(
     Duration restartBackoffMin,
     Duration restartBackoffMax,
     int maxRestarts,
-    Duration restartWindow) {
+    Duration restartWindow,
+    String secretFiles) {
 
   public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
@@ -54,7 +59,11 @@ public record DockerConfig(
     Objects.requireNonNull(stateDir, "stateDir");
     runtime = runtime == null ? "" : runtime;
     advertiseAddress = advertiseAddress == null ? "" : advertiseAddress;
-    EngineAddress.parse(host);
+    EngineAddress engine = EngineAddress.parse(host);
+    secretFiles = secretFiles == null || secretFiles.isBlank() ? (engine.isTcp() ? "archive" : "bind") : secretFiles;
+    if (!secretFiles.equals("bind") && !secretFiles.equals("archive")) {
+      throw new IllegalArgumentException("secretFiles must be bind or archive");
+    }
     for (Duration d : new Duration[] {stopGrace, startTimeout, pullTimeout, pollInterval, restartBackoffMin,
         restartBackoffMax, restartWindow}) {
       if (d == null || d.isNegative() || d.isZero()) {
@@ -70,7 +79,12 @@ public record DockerConfig(
   public static DockerConfig defaults(String host, String nodeName, Path stateDir) {
     return new DockerConfig(host, nodeName, stateDir, "", "127.0.0.1", "", 8080, 65536, 65536,
         Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofSeconds(60));
+        Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofSeconds(60), "");
+  }
+
+  /** Whether file secrets are copied into containers through the archive API instead of bind-mounted. */
+  boolean archiveSecrets() {
+    return secretFiles.equals("archive");
   }
 
   /** Where endpoints point and probes connect. */

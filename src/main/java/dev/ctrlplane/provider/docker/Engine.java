@@ -62,6 +62,11 @@ final class Engine {
         .map(response -> response.json().getString("Id"));
   }
 
+  /** Extracts the tar archive into the (created, not yet started) container at {@code /}. */
+  Future<Void> putArchive(String id, Buffer tar) {
+    return client.putTar("/containers/" + id + "/archive?path=%2F", tar).mapEmpty();
+  }
+
   Future<Void> start(String id) {
     return client.post("/containers/" + id + "/start", null).mapEmpty();
   }

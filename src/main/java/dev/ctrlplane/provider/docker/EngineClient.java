@@ -89,7 +89,16 @@ final class EngineClient {
     return send(method, API + path, body, timeout).compose(this::checked);
   }
 
+  /** {@code PUT path} with a tar archive as the body. */
+  Future<Response> putTar(String path, Buffer tar) {
+    return send(HttpMethod.PUT, API + path, tar, "application/x-tar", DEFAULT_TIMEOUT).compose(this::checked);
+  }
+
   private Future<Response> send(HttpMethod method, String uri, JsonObject body, Duration timeout) {
+    return send(method, uri, body == null ? null : body.toBuffer(), "application/json", timeout);
+  }
+
+  private Future<Response> send(HttpMethod method, String uri, Buffer body, String contentType, Duration timeout) {
     RequestOptions options = new RequestOptions()
         .setMethod(method)
         .setURI(uri)
@@ -99,10 +108,10 @@ final class EngineClient {
         .setIdleTimeout(timeout.toMillis())
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     if (body != null) {
-      options.putHeader("Content-Type", "application/json");
+      options.putHeader("Content-Type", contentType);
     }
     return http.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
+        .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(buffer -> new Response(response.statusCode(), buffer)))
         .recover(failure -> Future.failedFuture(failure instanceof EngineException
             ? failure

@@ -116,6 +116,33 @@ class DockerDeployAndSecretsTest {
     assertFalse(Files.exists(dir), "the secret files go with the container");
   }
 
+  @Test
+  void withTheArchiveModeSecretFilesAreCopiedIntoTheContainerInsteadOfMounted() throws Exception {
+    java.util.Map<String, String> settings = new java.util.HashMap<>(engine.settings());
+    settings.put("provider.docker.secret_files", "archive");
+    TestNode remote = TestNode.start(settings);
+    try {
+      Api api = Fixtures.tenantApi(remote);
+      String id = api.post("/v1/instances", DockerLifecycleTest.dockerInstance("copied", "localhost/web:1", 1))
+          .expect(201).id();
+      api.awaitState(id, "running", 60);
+      String file = "file-" + UUID.randomUUID();
+      api.post("/v1/instances/" + id + "/secrets", secret("config/app.yaml", file, "file")).expect(201);
+      String url = endpoints(api.post("/v1/instances/" + id + "/restart?wait=60s").expect(200).json()).get(0);
+      assertEquals(Optional.of(file), DockerHttp.get(url + "/secrets/config/app.yaml"));
+      String container = engine.running("dev.ctrlplane.instance=" + id).get(0);
+      String listing = engine.podman("exec", container, "ls", "-ln", "/run/secrets/ctrlplane/config");
+      assertTrue(listing.contains("-rw-------") && listing.contains(" 0 ") && listing.contains("app.yaml"), listing);
+      assertTrue(engine.podman("exec", container, "ls", "-lnd", "/run/secrets/ctrlplane").startsWith("drwx------"));
+      JsonObject inspect = new JsonArray(engine.podman("inspect", container)).getJsonObject(0);
+      JsonArray binds = inspect.getJsonObject("HostConfig").getJsonArray("Binds");
+      assertTrue(binds == null || binds.isEmpty(), inspect.getJsonObject("HostConfig").encode());
+      assertFalse(Files.exists(remote.dataDir().resolve("docker").resolve(id)), "nothing written on this node");
+    } finally {
+      NodeExtension.cleanUpAndClose(remote);
+    }
+  }
+
   private static JsonObject secret(String key, String value, String type) {
     return new JsonObject().put("key", key).put("value", value).put("type", type);
   }

@@ -16,8 +16,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class DockerEngineFailuresTest {
   @Test
   void anImageThatCannotBePulledFailsItsInstanceWithoutHoldingUpOthers() throws IOException {
     // a "registry" that accepts connections and never answers: the pull hangs until it is closed
-    List<Socket> held = new ArrayList<>();
+    List<Socket> held = new CopyOnWriteArrayList<>();
     try (ServerSocket registry = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> {
         try {
@@ -95,6 +95,42 @@ class DockerEngineFailuresTest {
 
     user.post("/v1/instances", DockerLifecycleTest.dockerInstance("bad", "Not An Image!", 1))
         .expectError(400, "invalid_argument");
+  }
+
+  @Test
+  void aDeploymentCancelledWhileItsImageIsPulledDoesNotWaitForThePull() throws IOException {
+    String id = user.post("/v1/instances", DockerLifecycleTest.dockerInstance("cancel", "localhost/web:1", 1))
+        .expect(201).id();
+    String url = endpoints(user.awaitState(id, "running", 60)).get(0);
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    try (ServerSocket registry = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(registry.accept());
+          }
+        } catch (IOException closed) {
+          // the test is done with it
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String deployment = user.post("/v1/instances/" + id + "/deploy", new JsonObject()
+          .put("image", "127.0.0.1:" + registry.getLocalPort() + "/hangs:2")).expect(201).id();
+      Poll.until(() -> !held.isEmpty(), 30, () -> "the deployment's pull to reach the stalled registry");
+      long cancelledAt = System.nanoTime();
+      assertEquals("cancelled", user.post("/v1/deployments/" + deployment + "/cancel").expect(200).json()
+          .getString("state"));
+      Poll.until(() -> user.get("/v1/instances/" + id).expect(200).json().getString("deployment_id") == null, 30,
+          () -> "the instance released by its cancelled deployment while the pull still hangs");
+      assertTrue(System.nanoTime() - cancelledAt < 30_000_000_000L);
+      assertTrue(held.stream().anyMatch(socket -> !socket.isClosed()), "the pull still hangs");
+      assertEquals("one", DockerHttp.version(url), "the previous release serves on");
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
   }
 
   @Test
