@@ -17,14 +17,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
-cd "$(dirname "$0")/../.."
-mvn -B -q -o -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt >/dev/null \
-  || mvn -B -q -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt >/dev/null
-RESULTS=$(timeout 600 java -Xmx512m -XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED \
-  -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
-  dev.ctrlplane.bench.DeployBench "$WARMUP" "$SECONDS_" "$CLIENTS" "$ROUNDS" 2>/dev/null | grep '^deploy-')
-echo "$RESULTS"
-[[ -n "$OUT" ]] && echo "$RESULTS" | sed "s/^/$(git rev-parse --short HEAD)\t/" >> "$OUT"
+source "$(dirname "$0")/java-bench.sh"
+run_java_bench 600 DeployBench '^deploy-' "$OUT" "$WARMUP" "$SECONDS_" "$CLIENTS" "$ROUNDS"
 exit 0

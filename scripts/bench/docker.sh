@@ -14,14 +14,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
-cd "$(dirname "$0")/../.."
-mvn -B -q -o -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt >/dev/null \
-  || mvn -B -q -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt >/dev/null
-RESULTS=$(timeout 900 java -Xmx512m -XX:+UseParallelGC \
-  -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
-  dev.ctrlplane.bench.DockerBench "$ROUNDS" 2>/dev/null | grep -E '^(docker|podman)-')
-echo "$RESULTS"
-[[ -n "$OUT" ]] && echo "$RESULTS" | sed "s/^/$(git rev-parse --short HEAD)\t/" >> "$OUT"
+source "$(dirname "$0")/java-bench.sh"
+run_java_bench 900 DockerBench '^(docker|podman)-' "$OUT" "$ROUNDS"
 exit 0

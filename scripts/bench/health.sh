@@ -17,14 +17,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
-cd "$(dirname "$0")/../.."
-mvn -B -q -o -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt >/dev/null \
-  || mvn -B -q -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt >/dev/null
-RESULTS=$(timeout 900 java -Xmx512m -XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED \
-  -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
-  dev.ctrlplane.bench.HealthBench "$WARMUP" "$SECONDS_" "$CHECKS" 2>/dev/null | grep '^health')
-echo "$RESULTS"
-[[ -n "$OUT" ]] && echo "$RESULTS" | sed "s/^/$(git rev-parse --short HEAD)\t/" >> "$OUT"
+source "$(dirname "$0")/java-bench.sh"
+run_java_bench 900 HealthBench '^health' "$OUT" "$WARMUP" "$SECONDS_" "$CHECKS"
 exit 0
