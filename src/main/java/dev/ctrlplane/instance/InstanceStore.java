@@ -2,6 +2,7 @@ package dev.ctrlplane.instance;
 
 import dev.ctrlplane.provider.Endpoint;
 import dev.ctrlplane.provider.PortMapping;
+import dev.ctrlplane.scheduler.ScheduleStore;
 import dev.ctrlplane.store.Cursor;
 import dev.ctrlplane.store.Filter;
 import dev.ctrlplane.store.MultiRowStatement;
@@ -151,6 +152,7 @@ public final class InstanceStore {
    */
   public Future<Void> delete(SqlClient sql, Instance i) {
     return sql.preparedQuery(LOCK_TENANT).execute(Tuple.of(i.tenantId()))
+        .compose(locked -> ScheduleStore.lockInstanceItems(sql, i.id()))
         .compose(locked -> sql.preparedQuery(DELETE).execute(Tuple.of(i.id()))).mapEmpty();
   }
 

@@ -74,6 +74,18 @@ public final class ScheduleStore {
       WHERE s.kind = v.kind AND s.key = v.key AND s.claim = v.claim AND s.claimed_by = $1
       RETURNING s.kind, s.key, s.claim""";
 
+  /**
+   * Row locks taken in one order, (kind, key), by every transaction that changes several items: a completion batch
+   * and an instance's delete (whose items go by cascade in no particular order) would otherwise each hold some of
+   * the other's rows and deadlock.
+   */
+  private static final String LOCK_BATCH = """
+      SELECT 1 FROM schedule_items s JOIN unnest($1::text[], $2::text[]) AS v(kind, key)
+        ON s.kind = v.kind AND s.key = v.key
+      ORDER BY s.kind, s.key FOR UPDATE OF s""";
+  private static final String LOCK_INSTANCE =
+      "SELECT 1 FROM schedule_items WHERE instance_id = $1 ORDER BY kind, key FOR UPDATE";
+
   private static final long ONE_SHOT_RETRY_MS = 1000;
 
   private ScheduleStore() {}
@@ -114,11 +126,20 @@ public final class ScheduleStore {
   static Future<List<Ran>> complete(SqlClient sql, String node, List<Ran> ran) {
     List<Ran> onward = ran.stream().filter(r -> r.outcome().next() != Outcome.Next.DONE).toList();
     List<Ran> ended = ran.stream().filter(r -> r.outcome().next() == Outcome.Next.DONE).toList();
-    return reschedule(sql, node, onward).compose(kept -> delete(sql, node, ended).map(deleted -> {
-      Set<String> held = new HashSet<>(kept);
-      held.addAll(deleted);
-      return ran.stream().filter(r -> held.contains(id(r.item().kind(), r.item().key(), r.item().claim()))).toList();
-    }));
+    Tuple batch = Tuple.tuple().addArrayOfString(kinds(ran)).addArrayOfString(keys(ran));
+    return sql.preparedQuery(LOCK_BATCH).execute(batch)
+        .compose(locked -> reschedule(sql, node, onward))
+        .compose(kept -> delete(sql, node, ended).map(deleted -> {
+          Set<String> held = new HashSet<>(kept);
+          held.addAll(deleted);
+          return ran.stream().filter(r -> held.contains(id(r.item().kind(), r.item().key(), r.item().claim())))
+              .toList();
+        }));
+  }
+
+  /** Locks the instance's items in the order completions lock them, before the instance's delete cascades to them. */
+  public static Future<Void> lockInstanceItems(SqlClient sql, String instanceId) {
+    return sql.preparedQuery(LOCK_INSTANCE).execute(Tuple.of(instanceId)).mapEmpty();
   }
 
   private static Future<Set<String>> reschedule(SqlClient sql, String node, List<Ran> ran) {
